@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The rawbpf command: shared pieces of the subcommands (one file each). */
+#ifndef RB_CLI_H
+#define RB_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rawbpf.h"
+
+/* Exit statuses (DESIGN.md): 0 ok, 1 invalid input or kernel refusal, 2 usage. */
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+
+/* Each subcommand: argv[0] is the subcommand name. Returns the exit status. */
+/* inspect */
+/* disasm */
+/* btf */
+/* relo */
+/* load */
+/* verify */
+/* map */
+/* unpin */
+/* probe */
+
+/* Print "rawbpf: <msg>" to stderr (the library's sentence, or a usage problem). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Colour on a terminal, never with NO_COLOR set. */
+bool cli_color(FILE *f);
+
+/* A minimal streaming JSON writer: stable, compact-but-readable output. */
+struct json {
+	FILE *f;
+	int depth;
+	bool need_comma[64];
+	bool pretty;
+};
+void json_init(struct json *j, FILE *f);
+void json_begin_object(struct json *j, const char *key); /* key NULL inside arrays/top */
+void json_end_object(struct json *j);
+void json_begin_array(struct json *j, const char *key);
+void json_end_array(struct json *j);
+void json_string(struct json *j, const char *key, const char *val); /* NULL -> null */
+void json_int(struct json *j, const char *key, long long val);
+void json_uint(struct json *j, const char *key, unsigned long long val);
+void json_bool(struct json *j, const char *key, bool val);
+void json_null(struct json *j, const char *key);
+void json_finish(struct json *j); /* trailing newline */
+void json_escape(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* rawbpf: the command line. Thin: parse arguments, call the library, format the result. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader/cli/cli.h"
+
+static int cmd_version(int argc, char **argv);
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	/* inspect */
+	/* disasm */
+	/* btf */
+	/* relo */
+	/* load */
+	/* verify */
+	/* map */
+	/* unpin */
+	/* probe */
+	{ "version", cmd_version, "print the version" },
+};
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rawbpf: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool cli_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (nc && nc[0])
+		return false;
+	return isatty(fileno(f));
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("rawbpf %s\n", rb_version());
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: rawbpf COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nrawbpf COMMAND --help shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("rawbpf %s\n", rb_version());
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	cli_error("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
