@@ -15,6 +15,7 @@
 #ifndef RB_BTF_BTF_H
 #define RB_BTF_BTF_H
 
+#include <linux/bpf.h> /* struct bpf_func_info, bpf_line_info: .BTF.ext record formats */
 #include <linux/btf.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -28,8 +28,10 @@ const struct btf *rb_btf_inner(const struct rb_btf *btf)
 	return btf ? btf->btf : NULL;
 }
 
-int elf_read_btf(const char *path, const struct btf *base, struct btf **out,
-		 struct rb_error *err)
+/* Call fn with the raw bytes of section name of the ELF file at path (-ENOENT if absent). */
+static int with_section(const char *path, const char *name,
+			int (*fn)(const void *data, size_t size, const char *what, void *ctx),
+			void *ctx, struct rb_error *err)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
@@ -37,7 +39,6 @@ int elf_read_btf(const char *path, const struct btf *base, struct btf **out,
 	int fd, r = 0;
 	bool found = false;
 
-	*out = NULL;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return rb_errorf(err, EINVAL, "%s: libelf is unusable: %s", path, elf_errmsg(-1));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -53,40 +54,74 @@ int elf_read_btf(const char *path, const struct btf *base, struct btf **out,
 		goto out;
 	}
 	while ((scn = elf_nextscn(elf, scn))) {
+		char what[512];
+		const char *sname;
 		GElf_Shdr sh;
-		const char *name;
 		Elf_Data *d;
 
 		if (!gelf_getshdr(scn, &sh))
 			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".BTF"))
+		sname = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!sname || strcmp(sname, name))
 			continue;
 		found = true;
-		if (sh.sh_type == SHT_NOBITS) {
-			r = rb_errorf(err, EINVAL, "%s: section '.BTF' has no data", path);
-			break;
-		}
-		d = elf_rawdata(scn, NULL);
+		d = sh.sh_type == SHT_NOBITS ? NULL : elf_rawdata(scn, NULL);
 		if (!d || !d->d_buf) {
-			r = rb_errorf(err, EINVAL, "%s: section '.BTF': cannot read: %s", path,
+			r = rb_errorf(err, EINVAL, "%s: section '%s' has no data: %s", path, name,
 				      elf_errmsg(-1));
 			break;
 		}
-		{
-			char what[512];
-
-			snprintf(what, sizeof(what), "%s: section '.BTF'", path);
-			r = btf_parse(d->d_buf, d->d_size, base, what, out, err);
-		}
+		snprintf(what, sizeof(what), "%s: section '%s'", path, name);
+		r = fn(d->d_buf, d->d_size, what, ctx);
 		break;
 	}
 	if (!found && !r)
-		r = rb_errorf(err, ENOENT, "%s: no .BTF section (compile with -g)", path);
+		r = rb_errorf(err, ENOENT, "%s: no %s section (compile with -g)", path, name);
 out:
 	if (elf)
 		elf_end(elf);
 	close(fd);
+	return r;
+}
+
+struct read_ctx {
+	const struct btf *btf; /* base for .BTF; the .BTF for .BTF.ext */
+	struct btf *out;
+	struct btf_ext *ext;
+	struct rb_error *err;
+};
+
+static int parse_btf_cb(const void *data, size_t size, const char *what, void *ctx)
+{
+	struct read_ctx *c = ctx;
+
+	return btf_parse(data, size, c->btf, what, &c->out, c->err);
+}
+
+static int parse_ext_cb(const void *data, size_t size, const char *what, void *ctx)
+{
+	struct read_ctx *c = ctx;
+
+	return btf_ext_parse(data, size, c->btf, what, &c->ext, c->err);
+}
+
+int elf_read_btf(const char *path, const struct btf *base, struct btf **out,
+		 struct rb_error *err)
+{
+	struct read_ctx c = { .btf = base, .err = err };
+	int r = with_section(path, ".BTF", parse_btf_cb, &c, err);
+
+	*out = r ? NULL : c.out;
+	return r;
+}
+
+int elf_read_btf_ext(const char *path, const struct btf *btf, struct btf_ext **out,
+		     struct rb_error *err)
+{
+	struct read_ctx c = { .btf = btf, .err = err };
+	int r = with_section(path, ".BTF.ext", parse_ext_cb, &c, err);
+
+	*out = r ? NULL : c.ext;
 	return r;
 }
 
