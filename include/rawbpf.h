@@ -103,6 +103,42 @@ RB_API int rb_btf_dump(const struct rb_btf *btf, enum rb_btf_format fmt, const c
 
 /* ===== instructions and disassembly (bpf/) ===== */
 
+struct bpf_insn; /* <linux/bpf.h> */
+
+/*
+ * Optional naming callbacks for the disassembler. Each writes into buf (len bytes) and
+ * returns buf, or returns NULL to keep the kernel's default text. idx is the slot index.
+ */
+struct rb_disasm_cbs {
+	/*
+	 * Calls the built-in helper table does not name: kfunc calls (imm = BTF id, off = BTF
+	 * fd index; default "kernel-function"), unknown helper ids (default "unknown"), and
+	 * bpf-to-bpf calls, where the text replaces what follows "call pc" (default "+N", so
+	 * return e.g. "+5#my_subprog" to keep the kernel's form).
+	 */
+	const char *(*call_name)(void *ctx, const struct bpf_insn *insn, size_t idx, char *buf,
+				 size_t len);
+	/* The operand of a ld_imm64 (default "0x%llx" of value), e.g. a map's name. */
+	const char *(*imm_name)(void *ctx, const struct bpf_insn *insn, size_t idx,
+				uint64_t value, char *buf, size_t len);
+	void *ctx;
+};
+
+/*
+ * Format insns[idx] (cnt slots in all) in the kernel's verifier syntax into buf, without
+ * the "N: " prefix: "(b7) r0 = 0". Returns the slots it occupies (2 for ld_imm64, else 1)
+ * or a negative errno (idx out of range, ld_imm64 missing its second slot) with err filled.
+ * buf is always NUL-terminated when len > 0 (truncated if too small). cbs may be NULL.
+ */
+RB_API int rb_disasm_insn(const struct bpf_insn *insns, size_t cnt, size_t idx,
+			  const struct rb_disasm_cbs *cbs, char *buf, size_t len,
+			  struct rb_error *err);
+
+/* Kernel helper name for an id ("bpf_map_lookup_elem"), NULL when unknown. */
+RB_API const char *rb_helper_name(int id);
+/* Helper id for a name, with or without the "bpf_" prefix; -ENOENT when unknown. */
+RB_API int rb_helper_id(const char *name);
+
 /* ===== objects (loader/): open, programs, maps, globals, externs ===== */
 
 /* ===== prepare (relo/, loader/): relocations and their records ===== */
