@@ -243,6 +243,10 @@ static int check_code_ref(const struct site *s)
 
 int relo_apply(struct relo_ctx *ctx, struct rb_error *err)
 {
+	if (ctx->applied)
+		return rb_errorf(err, EALREADY, "%s: relocations were already applied",
+				 ctx->obj_name);
+	ctx->applied = true;
 	for (uint32_t fi = 0; fi < ctx->func_cnt; fi++) {
 		const struct relo_fcopy *f = &ctx->funcs[fi];
 

@@ -33,6 +33,7 @@ struct relo_ctx {
 	uint32_t map_cnt;
 	struct relo_extern *externs; /* names owned */
 	uint32_t extern_cnt;
+	bool applied; /* relo_apply ran: a second run would patch twice */
 };
 
 #define RELO_LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
