@@ -72,25 +72,25 @@ RB_API void rb_set_trace(rb_trace_fn fn, void *ctx);
  */
 #include <linux/bpf.h>
 
-enum rb_relo_kind {
-	RB_RELO_MAP,         /* ld_imm64 of a map: pseudo map fd, imm = map index until load */
-	RB_RELO_DATA,        /* ld_imm64 into global data: pseudo map value, offset in insn[1] */
-	RB_RELO_CALL,        /* bpf-to-bpf call: imm = distance to the appended subprogram */
-	RB_RELO_FUNC_PTR,    /* ld_imm64 of a function (callback): pseudo func, imm = distance */
-	RB_RELO_KCONFIG,     /* ld_imm64 of a .kconfig extern: pseudo map value, kconfig map */
-	RB_RELO_KSYM_ADDR,   /* typeless ksym: the 64-bit kernel address */
-	RB_RELO_KSYM_BTF,    /* typed ksym (or kfunc address): pseudo btf id, vmlinux BTF id */
-	RB_RELO_KFUNC,       /* kfunc call: pseudo kfunc call, imm = vmlinux BTF id of the FUNC */
-	RB_RELO_WEAK_ZERO,   /* weak extern that did not resolve: the value 0 */
-	RB_RELO_WEAK_POISON, /* weak kfunc that did not resolve: a call the verifier proves dead */
-	RB_RELO_CORE,        /* CO-RE relocation applied (relo/core) */
-	RB_RELO_CORE_POISON, /* CO-RE relocation that failed: instruction poisoned */
-	RB_RELO_CORE_PENDING, /* CO-RE record present but not applied (no CO-RE engine) */
-	RB_RELO_KIND_CNT,
+enum rb_decision_kind {
+	RB_DEC_MAP,         /* ld_imm64 of a map: pseudo map fd, imm = map index until load */
+	RB_DEC_DATA,        /* ld_imm64 into global data: pseudo map value, offset in insn[1] */
+	RB_DEC_CALL,        /* bpf-to-bpf call: imm = distance to the appended subprogram */
+	RB_DEC_FUNC_PTR,    /* ld_imm64 of a function (callback): pseudo func, imm = distance */
+	RB_DEC_KCONFIG,     /* ld_imm64 of a .kconfig extern: pseudo map value, kconfig map */
+	RB_DEC_KSYM_ADDR,   /* typeless ksym: the 64-bit kernel address */
+	RB_DEC_KSYM_BTF,    /* typed ksym (or kfunc address): pseudo btf id, vmlinux BTF id */
+	RB_DEC_KFUNC,       /* kfunc call: pseudo kfunc call, imm = vmlinux BTF id of the FUNC */
+	RB_DEC_WEAK_ZERO,   /* weak extern that did not resolve: the value 0 */
+	RB_DEC_WEAK_POISON, /* weak kfunc that did not resolve: a call the verifier proves dead */
+	RB_DEC_CORE,        /* CO-RE relocation applied (relo/core) */
+	RB_DEC_CORE_POISON, /* CO-RE relocation that failed: instruction poisoned */
+	RB_DEC_CORE_PENDING, /* CO-RE record present but not applied (no CO-RE engine) */
+	RB_DEC_KIND_CNT,
 };
 
 /* "map", "data", "call", ... (stable words, used in --json). */
-RB_API const char *rb_relo_kind_name(enum rb_relo_kind kind);
+RB_API const char *rb_decision_kind_name(enum rb_decision_kind kind);
 
 /* Poisoned instructions (as libbpf writes them): helper calls no kernel has. */
 #define RB_POISON_CORE 195896080        /* 0xbad2310: CO-RE relocation failed */
@@ -98,7 +98,7 @@ RB_API const char *rb_relo_kind_name(enum rb_relo_kind kind);
 
 /* One decision: what was patched, from what to what, and why. */
 struct rb_relo_decision {
-	enum rb_relo_kind kind;
+	enum rb_decision_kind kind;
 	uint32_t insn;      /* index in the linked program */
 	uint32_t func;      /* piece of the layout the instruction belongs to (rb_linked_prog) */
 	uint32_t func_insn; /* index inside that function */

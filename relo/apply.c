@@ -46,7 +46,7 @@ static int need_ld_imm64(const struct site *s)
 	return 0;
 }
 
-static int record(const struct site *s, enum rb_relo_kind kind, const struct bpf_insn *after,
+static int record(const struct site *s, enum rb_decision_kind kind, const struct bpf_insn *after,
 		  uint32_t width, const char *target, const char *reason)
 {
 	return relo_record(s->ctx, s->fi, s->r->insn, kind, after, width, s->r->sym, target,
@@ -67,7 +67,7 @@ static int apply_map(const struct site *s)
 	after[0].src_reg = BPF_PSEUDO_MAP_FD;
 	after[0].imm = (int32_t)s->r->map_idx;
 	snprintf(target, sizeof(target), "map '%s' (index %u)", m->name, s->r->map_idx);
-	return record(s, RB_RELO_MAP, after, 2, target,
+	return record(s, RB_DEC_MAP, after, 2, target,
 		      "ld_imm64 of a map: pseudo map fd, imm holds the map index until load");
 }
 
@@ -106,7 +106,7 @@ static int apply_data(const struct site *s)
 	else
 		snprintf(why, sizeof(why), "global variable: pseudo map value, offset = symbol "
 			 "value %" PRId64 " + imm %d", s->r->sym_off, insn->imm);
-	return record(s, RB_RELO_DATA, after, 2, target, why);
+	return record(s, RB_DEC_DATA, after, 2, target, why);
 }
 
 static const char *ext_kind_word(enum relo_extern_kind k)
@@ -145,7 +145,7 @@ static int apply_extern_call(const struct site *s, const struct relo_extern *x)
 		after.off = 0;
 		after.imm = RB_POISON_KFUNC_BASE + (int32_t)xi;
 		snprintf(target, sizeof(target), "unresolved weak kfunc '%s'", x->name);
-		return record(s, RB_RELO_WEAK_POISON, &after, 1, target,
+		return record(s, RB_DEC_WEAK_POISON, &after, 1, target,
 			      "weak kfunc not in the kernel: poisoned call, the program loads only "
 			      "if the verifier proves it dead");
 	}
@@ -156,7 +156,7 @@ static int apply_extern_call(const struct site *s, const struct relo_extern *x)
 		 x->fd_array_idx ? " (module BTF)" : " (vmlinux)");
 	snprintf(why, sizeof(why), "kfunc call: pseudo kfunc call, imm = BTF id of FUNC '%s'",
 		 x->name);
-	return record(s, RB_RELO_KFUNC, &after, 1, target, why);
+	return record(s, RB_DEC_KFUNC, &after, 1, target, why);
 }
 
 static int apply_extern_ld(const struct site *s, const struct relo_extern *x)
@@ -184,7 +184,7 @@ static int apply_extern_ld(const struct site *s, const struct relo_extern *x)
 			 x->map_idx);
 		snprintf(why, sizeof(why), "kconfig extern: pseudo map value into the kconfig map%s",
 			 x->resolved ? "" : "; weak and not in the kernel config, so it reads 0");
-		return record(s, RB_RELO_KCONFIG, after, 2, target, why);
+		return record(s, RB_DEC_KCONFIG, after, 2, target, why);
 	}
 	if (!x->resolved) {
 		after[0].src_reg = 0;
@@ -192,7 +192,7 @@ static int apply_extern_ld(const struct site *s, const struct relo_extern *x)
 		after[1].imm = 0;
 		snprintf(target, sizeof(target), "unresolved weak %s '%s'", ext_kind_word(x->kind),
 			 x->name);
-		return record(s, RB_RELO_WEAK_ZERO, after, 2, target,
+		return record(s, RB_DEC_WEAK_ZERO, after, 2, target,
 			      "weak extern not found in the kernel: its address is 0");
 	}
 	if (x->kind == RELO_EXT_KSYM_TYPELESS) {
@@ -200,7 +200,7 @@ static int apply_extern_ld(const struct site *s, const struct relo_extern *x)
 		after[0].imm = (int32_t)(uint32_t)x->addr;
 		after[1].imm = (int32_t)(uint32_t)(x->addr >> 32);
 		snprintf(target, sizeof(target), "ksym '%s' = 0x%" PRIx64, x->name, x->addr);
-		return record(s, RB_RELO_KSYM_ADDR, after, 2, target,
+		return record(s, RB_DEC_KSYM_ADDR, after, 2, target,
 			      "typeless ksym: its kernel address from kallsyms, as a 64-bit constant");
 	}
 	/* A typed ksym, or the address of a kfunc (bpf_ksym_exists): the kernel's BTF id. */
@@ -211,7 +211,7 @@ static int apply_extern_ld(const struct site *s, const struct relo_extern *x)
 		 x->btf_id, x->btf_obj_fd ? " (module BTF)" : " (vmlinux)");
 	snprintf(why, sizeof(why), "%s: pseudo btf id, imm = kernel BTF id of %s '%s'",
 		 ext_kind_word(x->kind), x->kind == RELO_EXT_KFUNC ? "FUNC" : "VAR", x->name);
-	return record(s, RB_RELO_KSYM_BTF, after, 2, target, why);
+	return record(s, RB_DEC_KSYM_BTF, after, 2, target, why);
 }
 
 static int apply_extern(const struct site *s)

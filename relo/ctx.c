@@ -8,25 +8,25 @@
 #include "util/err.h"
 #include "util/trace.h"
 
-static const char *const kind_names[RB_RELO_KIND_CNT] = {
-	[RB_RELO_MAP] = "map",
-	[RB_RELO_DATA] = "data",
-	[RB_RELO_CALL] = "call",
-	[RB_RELO_FUNC_PTR] = "func_ptr",
-	[RB_RELO_KCONFIG] = "kconfig",
-	[RB_RELO_KSYM_ADDR] = "ksym_addr",
-	[RB_RELO_KSYM_BTF] = "ksym_btf",
-	[RB_RELO_KFUNC] = "kfunc",
-	[RB_RELO_WEAK_ZERO] = "weak_zero",
-	[RB_RELO_WEAK_POISON] = "weak_poison",
-	[RB_RELO_CORE] = "core",
-	[RB_RELO_CORE_POISON] = "core_poison",
-	[RB_RELO_CORE_PENDING] = "core_pending",
+static const char *const kind_names[RB_DEC_KIND_CNT] = {
+	[RB_DEC_MAP] = "map",
+	[RB_DEC_DATA] = "data",
+	[RB_DEC_CALL] = "call",
+	[RB_DEC_FUNC_PTR] = "func_ptr",
+	[RB_DEC_KCONFIG] = "kconfig",
+	[RB_DEC_KSYM_ADDR] = "ksym_addr",
+	[RB_DEC_KSYM_BTF] = "ksym_btf",
+	[RB_DEC_KFUNC] = "kfunc",
+	[RB_DEC_WEAK_ZERO] = "weak_zero",
+	[RB_DEC_WEAK_POISON] = "weak_poison",
+	[RB_DEC_CORE] = "core",
+	[RB_DEC_CORE_POISON] = "core_poison",
+	[RB_DEC_CORE_PENDING] = "core_pending",
 };
 
-RB_API const char *rb_relo_kind_name(enum rb_relo_kind kind)
+RB_API const char *rb_decision_kind_name(enum rb_decision_kind kind)
 {
-	if ((unsigned)kind < RB_RELO_KIND_CNT && kind_names[kind])
+	if ((unsigned)kind < RB_DEC_KIND_CNT && kind_names[kind])
 		return kind_names[kind];
 	return "unknown";
 }
@@ -336,7 +336,7 @@ fail:
 	return ret;
 }
 
-int relo_record(struct relo_ctx *ctx, uint32_t func, uint32_t insn, enum rb_relo_kind kind,
+int relo_record(struct relo_ctx *ctx, uint32_t func, uint32_t insn, enum rb_decision_kind kind,
 		const struct bpf_insn *after, uint32_t width, const char *sym, const char *target,
 		const char *reason, const char *detail, struct rb_error *err)
 {
@@ -367,7 +367,7 @@ int relo_record(struct relo_ctx *ctx, uint32_t func, uint32_t insn, enum rb_relo
 		return rb_errorf(err, ENOMEM, "%s: out of memory recording a relocation",
 				 ctx->obj_name);
 	memcpy(&f->insns[insn], after, width * sizeof(*after));
-	trace_emit(RB_TRACE_RELO, rb_relo_kind_name(kind), 0, 0, "%s: insn %u: '%s' -> %s: %s",
+	trace_emit(RB_TRACE_RELO, rb_decision_kind_name(kind), 0, 0, "%s: insn %u: '%s' -> %s: %s",
 		   f->name, insn, sym ? sym : "", target ? target : "", reason ? reason : "");
 	return 0;
 }

@@ -162,7 +162,7 @@ static int link_insn(struct linker *l, uint32_t piece, uint32_t i, int64_t *push
 			return ret;
 		*pushed = gi;
 	}
-	d.kind = is_func_ptr ? RB_RELO_FUNC_PTR : RB_RELO_CALL;
+	d.kind = is_func_ptr ? RB_DEC_FUNC_PTR : RB_DEC_CALL;
 	d.insn = at;
 	d.func = piece;
 	d.func_insn = i;
@@ -184,7 +184,7 @@ static int link_insn(struct linker *l, uint32_t piece, uint32_t i, int64_t *push
 	d.target = target;
 	d.reason = why;
 	memcpy(&l->p->insns[at], d.after, d.width * sizeof(*insn));
-	trace_emit(RB_TRACE_RELO, rb_relo_kind_name(d.kind), 0, 0, "%s: insn %u: %s: %s",
+	trace_emit(RB_TRACE_RELO, rb_decision_kind_name(d.kind), 0, 0, "%s: insn %u: %s: %s",
 		   l->p->name, at, target, why);
 	return push_decision(l, &d);
 }
@@ -247,8 +247,8 @@ static int cmp_dec(const void *a, const void *b)
 {
 	const struct rb_relo_decision *x = a, *y = b;
 
-	bool lx = x->kind == RB_RELO_CALL || x->kind == RB_RELO_FUNC_PTR;
-	bool ly = y->kind == RB_RELO_CALL || y->kind == RB_RELO_FUNC_PTR;
+	bool lx = x->kind == RB_DEC_CALL || x->kind == RB_DEC_FUNC_PTR;
+	bool ly = y->kind == RB_DEC_CALL || y->kind == RB_DEC_FUNC_PTR;
 
 	if (x->insn != y->insn)
 		return x->insn < y->insn ? -1 : 1;
@@ -402,7 +402,7 @@ int relo_set_map_fds(struct rb_linked_prog *p, const int *fds, uint32_t fd_cnt,
 		struct bpf_insn *insn;
 		uint32_t idx;
 
-		if (d->kind != RB_RELO_MAP && d->kind != RB_RELO_DATA && d->kind != RB_RELO_KCONFIG)
+		if (d->kind != RB_DEC_MAP && d->kind != RB_DEC_DATA && d->kind != RB_DEC_KCONFIG)
 			continue;
 		insn = &p->insns[d->insn];
 		idx = (uint32_t)d->after[0].imm;

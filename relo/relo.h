@@ -105,7 +105,7 @@ int relo_apply(struct relo_ctx *ctx, struct rb_error *err);
  * Patch width (1 or 2) instructions of function func at insn and record the decision
  * (CO-RE engine, and relo_apply itself). Strings are copied; detail may be NULL.
  */
-int relo_record(struct relo_ctx *ctx, uint32_t func, uint32_t insn, enum rb_relo_kind kind,
+int relo_record(struct relo_ctx *ctx, uint32_t func, uint32_t insn, enum rb_decision_kind kind,
 		const struct bpf_insn *after, uint32_t width, const char *sym, const char *target,
 		const char *reason, const char *detail, struct rb_error *err);
 

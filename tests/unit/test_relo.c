@@ -84,14 +84,14 @@ START_TEST(map_reference)
 	assert_insn(&p->insns[2], 0, 0, 0, 0, 0);
 	ck_assert_uint_eq(p->decision_cnt, 1);
 	d = &p->decisions[0];
-	ck_assert_int_eq(d->kind, RB_RELO_MAP);
+	ck_assert_int_eq(d->kind, RB_DEC_MAP);
 	ck_assert_uint_eq(d->insn, 1);
 	ck_assert_uint_eq(d->width, 2);
 	assert_insn(&d->before[0], 0x18, 1, 0, 0, 0);
 	assert_insn(&d->after[0], 0x18, 1, BPF_PSEUDO_MAP_FD, 0, 1);
 	ck_assert_str_eq(d->sym, "events");
 	ck_assert_str_eq(d->target, "map 'events' (index 1)");
-	ck_assert_str_eq(rb_relo_kind_name(d->kind), "map");
+	ck_assert_str_eq(rb_decision_kind_name(d->kind), "map");
 	ck_assert_int_eq(p->hist[1].first_decision, 0);
 	ck_assert_int_eq(p->hist[0].first_decision, -1);
 	ck_assert_ptr_null(p->func_info);
@@ -244,21 +244,21 @@ START_TEST(externs_resolved_and_weak)
 	assert_insn(&p->insns[12], 0x18, 6, BPF_PSEUDO_BTF_ID, 0, 31337);
 	ck_assert_uint_eq(p->insn_cnt, 15);
 	ck_assert_uint_eq(p->decision_cnt, 8);
-	ck_assert_int_eq(p->decisions[0].kind, RB_RELO_KCONFIG);
-	ck_assert_int_eq(p->decisions[1].kind, RB_RELO_KSYM_ADDR);
+	ck_assert_int_eq(p->decisions[0].kind, RB_DEC_KCONFIG);
+	ck_assert_int_eq(p->decisions[1].kind, RB_DEC_KSYM_ADDR);
 	ck_assert_str_eq(p->decisions[1].target, "ksym 'bpf_prog_active' = 0xffffffff81a02340");
-	ck_assert_int_eq(p->decisions[2].kind, RB_RELO_KSYM_BTF);
+	ck_assert_int_eq(p->decisions[2].kind, RB_DEC_KSYM_BTF);
 	ck_assert_str_eq(p->decisions[2].target, "typed ksym 'runqueues' = BTF id 4242 (vmlinux)");
-	ck_assert_int_eq(p->decisions[3].kind, RB_RELO_KFUNC);
+	ck_assert_int_eq(p->decisions[3].kind, RB_DEC_KFUNC);
 	ck_assert_str_eq(p->decisions[3].target,
 			 "kfunc 'bpf_rcu_read_lock' = BTF id 31337 (vmlinux)");
-	ck_assert_int_eq(p->decisions[4].kind, RB_RELO_WEAK_POISON);
-	ck_assert_int_eq(p->decisions[5].kind, RB_RELO_WEAK_ZERO);
-	ck_assert_int_eq(p->decisions[6].kind, RB_RELO_KCONFIG);
+	ck_assert_int_eq(p->decisions[4].kind, RB_DEC_WEAK_POISON);
+	ck_assert_int_eq(p->decisions[5].kind, RB_DEC_WEAK_ZERO);
+	ck_assert_int_eq(p->decisions[6].kind, RB_DEC_KCONFIG);
 	ck_assert_str_eq(p->decisions[6].reason,
 			 "kconfig extern: pseudo map value into the kconfig map; weak and not in "
 			 "the kernel config, so it reads 0");
-	ck_assert_int_eq(p->decisions[7].kind, RB_RELO_KSYM_BTF);
+	ck_assert_int_eq(p->decisions[7].kind, RB_DEC_KSYM_BTF);
 	rb_linked_prog_free(p);
 }
 END_TEST
@@ -472,7 +472,7 @@ START_TEST(callbacks)
 	assert_insn(&p->insns[1], 0x18, 2, BPF_PSEUDO_FUNC, 0, 6); /* 8 - 1 - 1 */
 	assert_insn(&p->insns[2], 0, 0, 0, 0, 0);
 	assert_insn(&p->insns[6], 0x85, 0, 1, 0, 3); /* 10 - 6 - 1 */
-	ck_assert_int_eq(p->decisions[0].kind, RB_RELO_FUNC_PTR);
+	ck_assert_int_eq(p->decisions[0].kind, RB_DEC_FUNC_PTR);
 	ck_assert_uint_eq(p->decisions[0].width, 2);
 	ck_assert_str_eq(p->decisions[0].target, "callback 'cb' at insn 8");
 	ck_assert_str_eq(p->decisions[0].reason,
@@ -533,7 +533,7 @@ START_TEST(func_and_line_info_and_history)
 	ck_assert_uint_eq(p->hist[2].func_insn, 2);
 	ck_assert_int_eq(p->hist[2].line_info, 1);
 	d = &p->decisions[p->hist[2].first_decision];
-	ck_assert_int_eq(d->kind, RB_RELO_CALL);
+	ck_assert_int_eq(d->kind, RB_DEC_CALL);
 	ck_assert_int_eq(d->next, -1);
 	ck_assert_uint_eq(p->hist[7].func, 1); /* sub_b's first insn: no line record yet */
 	ck_assert_uint_eq(p->hist[7].func_insn, 0);
@@ -544,11 +544,11 @@ START_TEST(func_and_line_info_and_history)
 	ck_assert_uint_eq(p->hist[10].func_insn, 1);
 	ck_assert_int_eq(p->hist[10].line_info, 4);
 	d = &p->decisions[p->hist[10].first_decision];
-	ck_assert_int_eq(d->kind, RB_RELO_CALL);
+	ck_assert_int_eq(d->kind, RB_DEC_CALL);
 	ck_assert_str_eq(d->target, "subprogram 'sub_b' at insn 7");
 	assert_insn(&p->insns[10], 0x85, 0, 1, 0, -4); /* 7 - 10 - 1 */
 	ck_assert_int_eq(p->hist[0].line_info, 0);
-	ck_assert_int_eq(p->decisions[p->hist[0].first_decision].kind, RB_RELO_MAP);
+	ck_assert_int_eq(p->decisions[p->hist[0].first_decision].kind, RB_DEC_MAP);
 	ck_assert_int_eq(p->hist[1].first_decision, -1); /* second slot of ld_imm64 */
 	ck_assert_uint_eq(p->decision_cnt, 4);
 	rb_linked_prog_free(p);
@@ -593,9 +593,9 @@ START_TEST(recorded_patches_follow_each_copy)
 
 	ck_assert_int_eq(relo_ctx_new(&in, &ctx, &e), 0);
 	ck_assert_int_eq(relo_apply(ctx, &e), 0);
-	ck_assert_int_eq(relo_record(ctx, 1, 0, RB_RELO_CORE, &patched, 1, "", "struct x.y",
+	ck_assert_int_eq(relo_record(ctx, 1, 0, RB_DEC_CORE, &patched, 1, "", "struct x.y",
 				     "field moved", "candidate [12] x: y at 8", &e), 0);
-	ck_assert_int_eq(relo_record(ctx, 1, 1, RB_RELO_CORE, &patched, 2, "", "", "", NULL, &e),
+	ck_assert_int_eq(relo_record(ctx, 1, 1, RB_DEC_CORE, &patched, 2, "", "", "", NULL, &e),
 			 -EINVAL);
 	ck_assert_str_eq(e.msg, "t.o: function 'sub_b': cannot patch 2 instruction(s) at insn 1 "
 			 "(2 insns)");
@@ -609,7 +609,7 @@ START_TEST(recorded_patches_follow_each_copy)
 		const struct rb_relo_decision *d = &p->decisions[p->hist[2].first_decision];
 
 		assert_insn(&p->insns[2], 0xb7, 0, 0, 0, 77);
-		ck_assert_int_eq(d->kind, RB_RELO_CORE);
+		ck_assert_int_eq(d->kind, RB_DEC_CORE);
 		ck_assert_uint_eq(d->insn, 2);
 		ck_assert_uint_eq(d->func, 1);
 		ck_assert_str_eq(d->detail, "candidate [12] x: y at 8");
