@@ -11,6 +11,7 @@
 #include "bpf/perf.h"
 #include "bpf/probe.h"
 #include "bpf/sys.h"
+#include "btf/btf.h"
 
 /* The PMUs dynamic probes use: kprobe and uprobe (type and return-probe bit). */
 static const char *const pmus[] = { "kprobe", "uprobe" };
@@ -51,6 +52,31 @@ static const struct probe_result *probe_pmu(size_t i)
 	return r;
 }
 
+/* The tracing-link probe needs a tp_btf target id: looked up in the running kernel's BTF. */
+static int vmlinux_btf_id(const char *name, int kind, void *ctx)
+{
+	struct btf *btf = NULL;
+	int id;
+
+	(void)ctx;
+	id = btf_open_raw("/sys/kernel/btf/vmlinux", NULL, &btf, NULL);
+	if (id < 0)
+		return id;
+	id = btf_find(btf, name, kind);
+	btf_free(btf);
+	return id;
+}
+
+static void install_resolver(void)
+{
+	static int done;
+
+	if (!done) {
+		probe_set_btf_resolver(vmlinux_btf_id, NULL);
+		done = 1;
+	}
+}
+
 RB_API size_t rb_probe_count(void)
 {
 	return NPROGS + NMAPS + PROBE_FEATURE_COUNT + NPMUS;
@@ -68,6 +94,7 @@ static void fill(struct rb_feature *out, const char *group, const char *name,
 
 RB_API int rb_probe_get(size_t i, struct rb_feature *out)
 {
+	install_resolver();
 	if (i < NPROGS) {
 		fill(out, "program_types", sys_prog_type_name((uint32_t)i + 1),
 		     probe_prog_type((uint32_t)i + 1));

@@ -31,7 +31,7 @@ for t in ("hash", "array", "ringbuf", "percpu_array", "lpm_trie", "hash_of_maps"
 for k in ("btf", "btf_func", "btf_func_global", "btf_datasec", "btf_float", "btf_decl_tag",
           "btf_type_tag", "btf_enum64"):
     want("btf", k, "yes")
-for l in ("perf_event", "xdp", "tcx", "uprobe_multi"):
+for l in ("perf_event", "tracing", "xdp", "tcx", "uprobe_multi"):
     want("links", l, "yes")
 for m in ("prog_name", "global_data", "bpf_cookie", "log_true_size", "vmlinux_btf_mmap",
           "kfunc_call", "array_mmap", "expected_attach_type", "prog_bind_map"):
