@@ -101,6 +101,34 @@ RB_API int rb_btf_dump(const struct rb_btf *btf, enum rb_btf_format fmt, const c
 
 /* ===== kernel features (bpf/probe) ===== */
 
+/*
+ * What the running kernel supports, each found by a real minimal load or create and cached
+ * for the life of the process. UNKNOWN means the kernel refused to answer (EPERM under
+ * lockdown or without privileges), never a guess.
+ */
+enum rb_feature_state {
+	RB_FEATURE_NO = 0,
+	RB_FEATURE_YES = 1,
+	RB_FEATURE_UNKNOWN = 2,
+};
+
+struct rb_feature {
+	const char *group;  /* "program_types", "map_types", "btf", "links", "pmus", "misc" */
+	const char *name;   /* bpftool's spelling: "tracepoint", "ringbuf", "btf_enum64", "tcx" */
+	enum rb_feature_state state;
+	int err;            /* the errno that decided (negative); 0 when the request succeeded */
+	const char *detail; /* one sentence: how it was decided */
+};
+
+/* How many probes there are; rb_probe_get(0..count-1) runs (once) and reports each. */
+RB_API size_t rb_probe_count(void);
+RB_API int rb_probe_get(size_t index, struct rb_feature *out);          /* -ERANGE */
+RB_API int rb_probe_find(const char *group, const char *name, struct rb_feature *out); /* -ENOENT */
+RB_API const char *rb_feature_state_str(enum rb_feature_state state); /* "yes", "no", "unknown" */
+/* The errno's symbolic name ("EINVAL"); "" for 0. */
+RB_API const char *rb_errno_name(int err);
+
+
 /* ===== instructions and disassembly (bpf/) ===== */
 
 struct bpf_insn; /* <linux/bpf.h> */
