@@ -57,9 +57,87 @@ RB_API void rb_set_trace(rb_trace_fn fn, void *ctx);
 
 /* ===== BTF (btf/): open, dump ===== */
 
+/*
+ * A parsed BTF blob: a raw BTF file (such as /sys/kernel/btf/vmlinux), or the .BTF section
+ * of an ELF object. Types are validated at open; the handle is read-only afterwards.
+ */
+struct rb_btf;
+
+/* The running kernel's BTF, the default for path NULL. */
+#define RB_BTF_VMLINUX "/sys/kernel/btf/vmlinux"
+
+/*
+ * Open path (NULL: RB_BTF_VMLINUX): raw BTF (mapped in place when possible) or an ELF
+ * object's .BTF section. base (may be NULL) makes it split BTF (a module's BTF on top of
+ * vmlinux); base must outlive the result.
+ */
+RB_API int rb_btf_open(const char *path, const struct rb_btf *base, struct rb_btf **out,
+		       struct rb_error *err);
+/* Parse BTF bytes handed over by the caller (copied). what names them in errors. */
+RB_API int rb_btf_parse(const void *data, size_t size, const struct rb_btf *base,
+			const char *what, struct rb_btf **out, struct rb_error *err);
+RB_API void rb_btf_free(struct rb_btf *btf);
+/* The last valid type id (base types included). */
+RB_API uint32_t rb_btf_last_id(const struct rb_btf *btf);
+/* Id of the type named name with BTF kind kind (-1: any), or -ENOENT. O(1) after the first
+ * lookup builds the index. */
+RB_API int rb_btf_find(const struct rb_btf *btf, const char *name, int kind);
+
+enum rb_btf_format {
+	RB_BTF_FORMAT_RAW,  /* bpftool's "format raw" text, byte for byte */
+	RB_BTF_FORMAT_JSON, /* bpftool -j "format raw": {"types":[...]} */
+	RB_BTF_FORMAT_C,    /* C declarations, like "format c" */
+};
+
+/* Receives dump text piece by piece; a non-zero return stops the dump and is returned. */
+typedef int (*rb_write_fn)(const char *text, size_t len, void *ctx);
+
+/*
+ * Dump the types of btf (split BTF: only its own types) in format fmt through write.
+ * type_name (may be NULL) limits the dump to the types of that name (-ENOENT when none).
+ */
+RB_API int rb_btf_dump(const struct rb_btf *btf, enum rb_btf_format fmt, const char *type_name,
+		       rb_write_fn write, void *ctx, struct rb_error *err);
+
 /* ===== kernel features (bpf/probe) ===== */
 
 /* ===== instructions and disassembly (bpf/) ===== */
+
+struct bpf_insn; /* <linux/bpf.h> */
+
+/*
+ * Optional naming callbacks for the disassembler. Each writes into buf (len bytes) and
+ * returns buf, or returns NULL to keep the kernel's default text. idx is the slot index.
+ */
+struct rb_disasm_cbs {
+	/*
+	 * Calls the built-in helper table does not name: kfunc calls (imm = BTF id, off = BTF
+	 * fd index; default "kernel-function"), unknown helper ids (default "unknown"), and
+	 * bpf-to-bpf calls, where the text replaces what follows "call pc" (default "+N", so
+	 * return e.g. "+5#my_subprog" to keep the kernel's form).
+	 */
+	const char *(*call_name)(void *ctx, const struct bpf_insn *insn, size_t idx, char *buf,
+				 size_t len);
+	/* The operand of a ld_imm64 (default "0x%llx" of value), e.g. a map's name. */
+	const char *(*imm_name)(void *ctx, const struct bpf_insn *insn, size_t idx,
+				uint64_t value, char *buf, size_t len);
+	void *ctx;
+};
+
+/*
+ * Format insns[idx] (cnt slots in all) in the kernel's verifier syntax into buf, without
+ * the "N: " prefix: "(b7) r0 = 0". Returns the slots it occupies (2 for ld_imm64, else 1)
+ * or a negative errno (idx out of range, ld_imm64 missing its second slot) with err filled.
+ * buf is always NUL-terminated when len > 0 (truncated if too small). cbs may be NULL.
+ */
+RB_API int rb_disasm_insn(const struct bpf_insn *insns, size_t cnt, size_t idx,
+			  const struct rb_disasm_cbs *cbs, char *buf, size_t len,
+			  struct rb_error *err);
+
+/* Kernel helper name for an id ("bpf_map_lookup_elem"), NULL when unknown. */
+RB_API const char *rb_helper_name(int id);
+/* Helper id for a name, with or without the "bpf_" prefix; -ENOENT when unknown. */
+RB_API int rb_helper_id(const char *name);
 
 /* ===== objects (loader/): open, programs, maps, globals, externs ===== */
 
