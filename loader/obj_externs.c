@@ -64,5 +64,5 @@ int obj_collect_externs(struct rb_object *obj, struct rb_error *err)
 		else
 			e->kind = OBJ_EXT_KSYM;
 	}
-	return 0;
+	return obj->btf ? obj_btf_classify_externs(obj, err) : 0;
 }

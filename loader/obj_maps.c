@@ -192,10 +192,10 @@ int obj_var_cmp(const void *a, const void *b)
 }
 
 /* Without BTF: every named data symbol of the section is a variable. */
-static int vars_from_symbols(struct rb_object *obj, int map_idx, const struct elf_section *s,
-			     struct rb_error *err)
+int obj_vars_from_symbols(struct rb_object *obj, int map_idx, struct rb_error *err)
 {
 	const struct elf_file *ef = &obj->elf;
+	const struct elf_section *s = &ef->secs[obj->maps[map_idx].sec_idx];
 	struct obj_map *m;
 
 	obj->maps[map_idx].var_first = obj->var_cnt;
@@ -266,7 +266,7 @@ int obj_collect_data_maps(struct rb_object *obj, struct rb_error *err)
 		if (obj->btf)
 			ret = obj_btf_datasec_vars(obj, idx, err);
 		else
-			ret = vars_from_symbols(obj, idx, s, err);
+			ret = obj_vars_from_symbols(obj, idx, err);
 		if (ret)
 			return ret;
 		/* Global data the host can see gets mmapable, as libbpf does. */

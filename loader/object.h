@@ -198,6 +198,10 @@ int obj_collect_btf_ext(struct rb_object *obj, struct rb_error *err);
 /* Append a global variable; -ENOMEM on failure. */
 int obj_add_var(struct rb_object *obj, int map_idx, const char *name, uint32_t off,
 		uint32_t size, uint32_t type_id, bool is_static, int sym);
+/* Variables of internal map map_idx from the symbol table (no BTF, or no DATASEC). */
+int obj_vars_from_symbols(struct rb_object *obj, int map_idx, struct rb_error *err);
+/* With BTF: set each extern's kind, type and size from its VAR/FUNC and DATASEC. */
+int obj_btf_classify_externs(struct rb_object *obj, struct rb_error *err);
 /* Order variables by offset (then name). */
 int obj_var_cmp(const void *a, const void *b);
 /* Grow obj->maps by one zeroed map (sec_idx -1); returns its index or -ENOMEM. */
