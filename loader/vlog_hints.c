@@ -134,7 +134,8 @@ struct pattern {
 
 /* First match wins: the CO-RE poison reads as an unknown helper, so it comes first. */
 static const struct pattern patterns[] = {
-	{"unknown#195896080", NULL, F_CORE_NO_MATCH}, /* the CO-RE poison call 0xbad2ead */
+	/* libbpf's CO-RE poison: a call to helper 0xbad2310, which no kernel has */
+	{"unknown#195896080", NULL, F_CORE_NO_MATCH},
 	{"invalid CO-RE relocation", NULL, F_CORE_NO_MATCH},
 	{"failed to resolve CO-RE relocation", NULL, F_CORE_NO_MATCH},
 	{"invalid mem access '", "or_null", F_NULL_DEREF},

@@ -445,6 +445,54 @@ START_TEST(classify_messages)
 }
 END_TEST
 
+/* Level-1 logs straight from bpf(2): only the failing path, no "Live regs" table. */
+START_TEST(level1_raw)
+{
+	struct rb_vlog_report r;
+
+	analyze("raw_null_deref.l1.log", &r);
+	ck_assert_int_eq(r.verdict, RB_VLOG_REJECTED);
+	ck_assert_int_eq(r.level, 1);
+	ck_assert(!r.head_missing);
+	ck_assert_int_eq(r.fail_insn, 7);
+	ck_assert_str_eq(r.fail_code, "(79) r0 = *(u64 *)(r0 +0)");
+	ck_assert_str_eq(r.family->id, "null-deref");
+	ck_assert_str_eq(r.src_file, ""); /* no line_info: nothing to point at */
+	ck_assert_int_eq(r.src_line, 0);
+	ck_assert_uint_eq(r.nr_src_visits, 0);
+	ck_assert_uint_eq(r.nr_state, 3);
+	ck_assert_str_eq(find_reg(&r, 0)->detail, "id=1,ks=4,vs=8");
+	ck_assert_str_eq(find_slot(&r, -8)->type, "0000????");
+	ck_assert_uint_eq(r.stats.insns_processed, 7);
+	ck_assert_uint_eq(r.stats.verification_usec, 108);
+	rb_vlog_report_free(&r);
+
+	analyze("raw_uninit_reg.l1.log", &r);
+	ck_assert_int_eq(r.fail_insn, 0);
+	ck_assert_str_eq(r.message, "R3 !read_ok");
+	ck_assert_str_eq(r.family->id, "uninit-reg");
+	ck_assert(r.stats.have_processed && !r.stats.have_time);
+	rb_vlog_report_free(&r);
+
+	analyze("raw_core_poison.l1.log", &r);
+	ck_assert_int_eq(r.fail_insn, 1);
+	ck_assert_str_eq(r.fail_code, "(85) call unknown#195896080");
+	ck_assert_str_eq(r.message, "invalid func unknown#195896080");
+	ck_assert_str_eq(r.family->id, "core-no-match");
+	rb_vlog_report_free(&r);
+
+	analyze("raw_loop.l2.log", &r);
+	ck_assert_int_eq(r.verdict, RB_VLOG_ACCEPTED);
+	ck_assert_int_eq(r.level, 2);
+	ck_assert_uint_eq(r.nr_visits, 6);
+	ck_assert_uint_eq(r.visits[2], 4);
+	ck_assert_uint_eq(r.visits[4], 4);
+	ck_assert_uint_eq(sum_visits(&r), 15);
+	ck_assert_uint_eq(r.stats.insns_processed, 15);
+	rb_vlog_report_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vlog");
@@ -459,6 +507,7 @@ int main(void)
 	tcase_add_test(tc, stats_only);
 	tcase_add_test(tc, empty_and_hostile);
 	tcase_add_test(tc, classify_messages);
+	tcase_add_test(tc, level1_raw);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
