@@ -92,8 +92,17 @@ samples: $(SAMPLE_OBJS)
 unit-tests: $(UNIT_BINS) cli samples
 kernel-tests: $(KTEST_BINS) cli samples
 
+# The real-object corpus (tests/corpus/): carver built here, objects fetched by scripts/corpus.sh.
+CARVE := $(BUILD)/tests/corpus/carve
+$(CARVE): tests/corpus/carve.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $<
+.PHONY: corpus
+corpus: $(CARVE)
+	@BUILD=$(BUILD) scripts/corpus.sh
+
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests kernel-tests
+	@$(MAKE) --no-print-directory all unit-tests kernel-tests $(CARVE)
 	@BUILD=$(BUILD) scripts/run-tests.sh
 
 demo: deps

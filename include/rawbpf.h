@@ -223,13 +223,172 @@ RB_API int rb_vlog_stats_parse(const char *log, size_t len, struct rb_vlog_stats
 
 /* ===== BTF (btf/): open, dump ===== */
 
+/*
+ * A parsed BTF blob: a raw BTF file (such as /sys/kernel/btf/vmlinux), or the .BTF section
+ * of an ELF object. Types are validated at open; the handle is read-only afterwards.
+ */
+struct rb_btf;
+
+/* The running kernel's BTF, the default for path NULL. */
+#define RB_BTF_VMLINUX "/sys/kernel/btf/vmlinux"
+
+/*
+ * Open path (NULL: RB_BTF_VMLINUX): raw BTF (mapped in place when possible) or an ELF
+ * object's .BTF section. base (may be NULL) makes it split BTF (a module's BTF on top of
+ * vmlinux); base must outlive the result.
+ */
+RB_API int rb_btf_open(const char *path, const struct rb_btf *base, struct rb_btf **out,
+		       struct rb_error *err);
+/* Parse BTF bytes handed over by the caller (copied). what names them in errors. */
+RB_API int rb_btf_parse(const void *data, size_t size, const struct rb_btf *base,
+			const char *what, struct rb_btf **out, struct rb_error *err);
+RB_API void rb_btf_free(struct rb_btf *btf);
+/* The last valid type id (base types included). */
+RB_API uint32_t rb_btf_last_id(const struct rb_btf *btf);
+/* Id of the type named name with BTF kind kind (-1: any), or -ENOENT. O(1) after the first
+ * lookup builds the index. */
+RB_API int rb_btf_find(const struct rb_btf *btf, const char *name, int kind);
+
+enum rb_btf_format {
+	RB_BTF_FORMAT_RAW,  /* bpftool's "format raw" text, byte for byte */
+	RB_BTF_FORMAT_JSON, /* bpftool -j "format raw": {"types":[...]} */
+	RB_BTF_FORMAT_C,    /* C declarations, like "format c" */
+};
+
+/* Receives dump text piece by piece; a non-zero return stops the dump and is returned. */
+typedef int (*rb_write_fn)(const char *text, size_t len, void *ctx);
+
+/*
+ * Dump the types of btf (split BTF: only its own types) in format fmt through write.
+ * type_name (may be NULL) limits the dump to the types of that name (-ENOENT when none).
+ */
+RB_API int rb_btf_dump(const struct rb_btf *btf, enum rb_btf_format fmt, const char *type_name,
+		       rb_write_fn write, void *ctx, struct rb_error *err);
+
 /* ===== kernel features (bpf/probe) ===== */
 
 /* ===== instructions and disassembly (bpf/) ===== */
 
+struct bpf_insn; /* <linux/bpf.h> */
+
+/*
+ * Optional naming callbacks for the disassembler. Each writes into buf (len bytes) and
+ * returns buf, or returns NULL to keep the kernel's default text. idx is the slot index.
+ */
+struct rb_disasm_cbs {
+	/*
+	 * Calls the built-in helper table does not name: kfunc calls (imm = BTF id, off = BTF
+	 * fd index; default "kernel-function"), unknown helper ids (default "unknown"), and
+	 * bpf-to-bpf calls, where the text replaces what follows "call pc" (default "+N", so
+	 * return e.g. "+5#my_subprog" to keep the kernel's form).
+	 */
+	const char *(*call_name)(void *ctx, const struct bpf_insn *insn, size_t idx, char *buf,
+				 size_t len);
+	/* The operand of a ld_imm64 (default "0x%llx" of value), e.g. a map's name. */
+	const char *(*imm_name)(void *ctx, const struct bpf_insn *insn, size_t idx,
+				uint64_t value, char *buf, size_t len);
+	void *ctx;
+};
+
+/*
+ * Format insns[idx] (cnt slots in all) in the kernel's verifier syntax into buf, without
+ * the "N: " prefix: "(b7) r0 = 0". Returns the slots it occupies (2 for ld_imm64, else 1)
+ * or a negative errno (idx out of range, ld_imm64 missing its second slot) with err filled.
+ * buf is always NUL-terminated when len > 0 (truncated if too small). cbs may be NULL.
+ */
+RB_API int rb_disasm_insn(const struct bpf_insn *insns, size_t cnt, size_t idx,
+			  const struct rb_disasm_cbs *cbs, char *buf, size_t len,
+			  struct rb_error *err);
+
+/* Kernel helper name for an id ("bpf_map_lookup_elem"), NULL when unknown. */
+RB_API const char *rb_helper_name(int id);
+/* Helper id for a name, with or without the "bpf_" prefix; -ENOENT when unknown. */
+RB_API int rb_helper_id(const char *name);
+
 /* ===== objects (loader/): open, programs, maps, globals, externs ===== */
 
 /* ===== prepare (relo/, loader/): relocations and their records ===== */
+
+/*
+ * Prepare turns each main program into one linked program: its instructions with every
+ * relocation applied and the subprograms it reaches appended, func_info/line_info rebuilt,
+ * and a history per instruction. Instructions and info records are the kernel's UAPI types.
+ */
+#include <linux/bpf.h>
+
+enum rb_decision_kind {
+	RB_DEC_MAP,         /* ld_imm64 of a map: pseudo map fd, imm = map index until load */
+	RB_DEC_DATA,        /* ld_imm64 into global data: pseudo map value, offset in insn[1] */
+	RB_DEC_CALL,        /* bpf-to-bpf call: imm = distance to the appended subprogram */
+	RB_DEC_FUNC_PTR,    /* ld_imm64 of a function (callback): pseudo func, imm = distance */
+	RB_DEC_KCONFIG,     /* ld_imm64 of a .kconfig extern: pseudo map value, kconfig map */
+	RB_DEC_KSYM_ADDR,   /* typeless ksym: the 64-bit kernel address */
+	RB_DEC_KSYM_BTF,    /* typed ksym (or kfunc address): pseudo btf id, vmlinux BTF id */
+	RB_DEC_KFUNC,       /* kfunc call: pseudo kfunc call, imm = vmlinux BTF id of the FUNC */
+	RB_DEC_WEAK_ZERO,   /* weak extern that did not resolve: the value 0 */
+	RB_DEC_WEAK_POISON, /* weak kfunc that did not resolve: a call the verifier proves dead */
+	RB_DEC_CORE,        /* CO-RE relocation applied (relo/core) */
+	RB_DEC_CORE_POISON, /* CO-RE relocation that failed: instruction poisoned */
+	RB_DEC_CORE_PENDING, /* CO-RE record present but not applied (no CO-RE engine) */
+	RB_DEC_KIND_CNT,
+};
+
+/* "map", "data", "call", ... (stable words, used in --json). */
+RB_API const char *rb_decision_kind_name(enum rb_decision_kind kind);
+
+/* Poisoned instructions (as libbpf writes them): helper calls no kernel has. */
+#define RB_POISON_CORE 195896080        /* 0xbad2310: CO-RE relocation failed */
+#define RB_POISON_KFUNC_BASE 2002000000 /* + extern index: weak kfunc not resolved */
+
+/* One decision: what was patched, from what to what, and why. */
+struct rb_relo_decision {
+	enum rb_decision_kind kind;
+	uint32_t insn;      /* index in the linked program */
+	uint32_t func;      /* piece of the layout the instruction belongs to (rb_linked_prog) */
+	uint32_t func_insn; /* index inside that function */
+	uint32_t width;     /* instructions patched: 1, or 2 for ld_imm64 */
+	struct bpf_insn before[2];
+	struct bpf_insn after[2];
+	char *sym;          /* the symbol the relocation names ("" when none) */
+	char *target;       /* what it resolved to, in words ("map 'counts'", ...) */
+	char *reason;       /* one line: why this patch */
+	char *detail;       /* longer explanation (CO-RE candidates), or NULL */
+	int32_t next;       /* next decision touching the same instruction, or -1 */
+};
+
+/* Where an instruction of a linked program came from and what touched it. */
+struct rb_insn_history {
+	uint32_t func;           /* piece of the layout (rb_linked_prog.funcs) */
+	uint32_t func_insn;      /* index inside that function as compiled */
+	int32_t line_info;       /* rb_linked_prog.line_info record covering it, or -1 */
+	int32_t first_decision;  /* rb_linked_prog.decisions index, or -1; chained by next */
+};
+
+/* One piece of a linked program: the main function, then each appended subprogram. */
+struct rb_linked_func {
+	char *name;
+	char *sec_name;
+	uint32_t sec_insn_off; /* where the function starts in its section (instructions) */
+	uint32_t start;        /* where it starts in the linked program */
+	uint32_t insn_cnt;
+};
+
+struct rb_linked_prog {
+	char *name;
+	struct bpf_insn *insns;
+	uint32_t insn_cnt;
+	struct rb_insn_history *hist; /* insn_cnt entries */
+	struct rb_linked_func *funcs; /* funcs[0] is the main program */
+	uint32_t func_cnt;
+	struct rb_relo_decision *decisions; /* ordered by insn */
+	uint32_t decision_cnt;
+	struct bpf_func_info *func_info; /* insn_off in instructions, sorted; NULL when none */
+	uint32_t func_info_cnt;
+	struct bpf_line_info *line_info; /* insn_off in instructions, sorted; NULL when none */
+	uint32_t line_info_cnt;
+};
+
+RB_API void rb_linked_prog_free(struct rb_linked_prog *p);
 
 /* ===== load, attach, run (loader/) ===== */
 

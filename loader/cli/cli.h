@@ -16,7 +16,7 @@
 /* Each subcommand: argv[0] is the subcommand name. Returns the exit status. */
 /* inspect */
 /* disasm */
-/* btf */
+int cmd_btf(int argc, char **argv);
 /* relo */
 /* load */
 /* verify */

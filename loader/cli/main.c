@@ -19,7 +19,7 @@ struct command {
 static const struct command commands[] = {
 	/* inspect */
 	/* disasm */
-	/* btf */
+	{ "btf", cmd_btf, "dump BTF (raw like bpftool, JSON, or C)" },
 	/* relo */
 	/* load */
 	/* verify */
