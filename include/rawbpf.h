@@ -178,6 +178,15 @@ struct rb_vlog_src_visits {
 	uint64_t visits;
 };
 
+/* A loop: a jump back from latch to header; the verifier walked its body visits times. */
+struct rb_vlog_loop {
+	int header, latch;
+	uint64_t visits;
+	char src_file[128]; /* the source line of the header, when the log has line_info */
+	int src_line;
+	char src_text[160];
+};
+
 #define RB_VLOG_MAX_PATH 64
 /* What the log says, in one structure. Free with rb_vlog_report_free(). */
 struct rb_vlog_report {
@@ -209,6 +218,10 @@ struct rb_vlog_report {
 	/* Source lines by visits, most visited first (needs line_info in the program). */
 	struct rb_vlog_src_visits *src_visits;
 	size_t nr_src_visits;
+	/* Loops, found from the back-edges ("goto pc-7") of the instructions the log shows,
+	 * by visits (all instructions from header to latch), most visited first. */
+	struct rb_vlog_loop *loops;
+	size_t nr_loops;
 };
 
 /*
@@ -389,6 +402,26 @@ struct rb_linked_prog {
 };
 
 RB_API void rb_linked_prog_free(struct rb_linked_prog *p);
+
+/* ===== verifier logs joined with the loader's history (loader/vlog_join) ===== */
+
+/*
+ * What the loader did to the instruction a verifier log names (its index in the linked
+ * program), from the program's history: the function it came from and the relocation
+ * decisions that patched it. This is how a log line is tied back to the loader's work.
+ */
+struct rb_vlog_insn_note {
+	const struct rb_linked_func *func; /* main program or appended subprogram */
+	uint32_t func_insn;		   /* index inside that function as compiled */
+	bool func_start;		   /* the function's first instruction */
+	const struct rb_relo_decision *decisions[8]; /* in order; nr_decisions of them */
+	unsigned int nr_decisions;
+	bool poisoned; /* a decision poisoned it (CO-RE miss, weak kfunc) */
+};
+
+/* Fill out for instruction insn of p; -ENOENT when p has no such instruction or history. */
+RB_API int rb_vlog_insn_note(const struct rb_linked_prog *p, int insn,
+			     struct rb_vlog_insn_note *out);
 
 /* ===== load, attach, run (loader/) ===== */
 

@@ -23,9 +23,18 @@ struct src_table {
 	size_t nr_slots;
 };
 
+/* Back-edges seen in instruction text, by latch index (a latch jumps to one target). */
+struct edge_table {
+	struct rb_vlog_loop *items;
+	size_t nr, cap;
+};
+
 struct analyzer {
 	struct rb_vlog_report *r;
 	struct src_table src;
+	struct edge_table edges;
+	int32_t *insn_src; /* per instruction: src.items index + 1 of its source, 0 = none */
+	size_t nr_insn_src;
 	long cur_src;  /* index into src.items of the last source comment, or -1 */
 	int cur_frame; /* the frame of the last full state printed */
 	bool seen_insn0_or_func;
@@ -120,31 +129,129 @@ static long src_lookup(struct analyzer *a, const struct rb_vlog_line *l)
 	return (long)t->nr++;
 }
 
+/* Grow the per-instruction arrays so that insn is a valid index. */
+static bool grow_insn_arrays(struct analyzer *a, int insn)
+{
+	struct rb_vlog_report *r = a->r;
+	size_t n = r->nr_visits ? r->nr_visits : 64;
+	uint32_t *v;
+	int32_t *s;
+
+	if ((size_t)insn < r->nr_visits)
+		return true;
+	while (n <= (size_t)insn)
+		n *= 2;
+	v = realloc(r->visits, n * sizeof(*v));
+	if (!v) {
+		a->err = -ENOMEM;
+		return false;
+	}
+	r->visits = v;
+	s = realloc(a->insn_src, n * sizeof(*s));
+	if (!s) {
+		a->err = -ENOMEM;
+		return false;
+	}
+	a->insn_src = s;
+	memset(v + r->nr_visits, 0, (n - r->nr_visits) * sizeof(*v));
+	memset(s + r->nr_visits, 0, (n - r->nr_visits) * sizeof(*s));
+	r->nr_visits = n;
+	return true;
+}
+
 static void count_visit(struct analyzer *a, int insn)
 {
 	struct rb_vlog_report *r = a->r;
 
+	if (insn < 0 || (unsigned int)insn >= VLOG_MAX_INSNS || !grow_insn_arrays(a, insn))
+		return;
+	if (r->visits[insn] < UINT32_MAX)
+		r->visits[insn]++;
+	if (a->cur_src >= 0) {
+		a->src.items[a->cur_src].visits++;
+		if (!a->insn_src[insn])
+			a->insn_src[insn] = (int32_t)a->cur_src + 1;
+	}
+}
+
+#define VLOG_MAX_LOOPS 4096
+
+/* "(05) goto pc-7", "(2d) if r1 > r2 goto pc-6": a jump backwards closes a loop. */
+static void note_back_edge(struct analyzer *a, int insn, const char *code, size_t len)
+{
+	struct edge_table *t = &a->edges;
+	const char *end = code + len, *p;
+	long off = 0;
+	int digits = 0;
+
 	if (insn < 0 || (unsigned int)insn >= VLOG_MAX_INSNS)
 		return;
-	if ((size_t)insn >= r->nr_visits) {
-		size_t n = r->nr_visits ? r->nr_visits : 64;
-		uint32_t *v;
+	for (p = code; p + 8 < end; p++)
+		if (!memcmp(p, "goto pc-", 8))
+			break;
+	if (p + 8 >= end)
+		return;
+	for (p += 8; p < end && *p >= '0' && *p <= '9' && digits < 8; p++, digits++)
+		off = off * 10 + (*p - '0');
+	if (!digits || off - 1 > insn)
+		return;
+	for (size_t i = 0; i < t->nr; i++)
+		if (t->items[i].latch == insn)
+			return;
+	if (t->nr == VLOG_MAX_LOOPS)
+		return;
+	if (t->nr == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 8;
+		struct rb_vlog_loop *items = realloc(t->items, cap * sizeof(*items));
 
-		while (n <= (size_t)insn)
-			n *= 2;
-		v = realloc(r->visits, n * sizeof(*v));
-		if (!v) {
+		if (!items) {
 			a->err = -ENOMEM;
 			return;
 		}
-		memset(v + r->nr_visits, 0, (n - r->nr_visits) * sizeof(*v));
-		r->visits = v;
-		r->nr_visits = n;
+		t->items = items;
+		t->cap = cap;
 	}
-	if (r->visits[insn] < UINT32_MAX)
-		r->visits[insn]++;
-	if (a->cur_src >= 0)
-		a->src.items[a->cur_src].visits++;
+	memset(&t->items[t->nr], 0, sizeof(t->items[0]));
+	t->items[t->nr].latch = insn;
+	t->items[t->nr].header = insn - (int)off + 1;
+	t->nr++;
+}
+
+static int cmp_loops(const void *x, const void *y)
+{
+	const struct rb_vlog_loop *a = x, *b = y;
+
+	if (a->visits != b->visits)
+		return a->visits < b->visits ? 1 : -1;
+	return a->header < b->header ? -1 : a->header > b->header;
+}
+
+/* Each loop's visits and source line, once the whole log is read. */
+static void finish_loops(struct analyzer *a)
+{
+	struct rb_vlog_report *r = a->r;
+
+	for (size_t i = 0; i < a->edges.nr; i++) {
+		struct rb_vlog_loop *l = &a->edges.items[i];
+		bool have_src = false;
+
+		for (int j = l->header; j <= l->latch && (size_t)j < r->nr_visits; j++) {
+			l->visits += r->visits[j];
+			if (!have_src && a->insn_src[j]) {
+				const struct rb_vlog_src_visits *s = &a->src.items[a->insn_src[j] - 1];
+
+				memcpy(l->src_file, s->file, sizeof(l->src_file));
+				memcpy(l->src_text, s->text, sizeof(l->src_text));
+				l->src_line = s->line;
+				have_src = true;
+			}
+		}
+	}
+	if (a->edges.nr)
+		qsort(a->edges.items, a->edges.nr, sizeof(a->edges.items[0]), cmp_loops);
+	r->loops = a->edges.items;
+	r->nr_loops = a->edges.nr;
+	a->edges.items = NULL;
 }
 
 /* Replace (full) or update (delta) the reconstructed state with the values of text. */
@@ -244,6 +351,7 @@ static void on_insn(struct analyzer *a, const struct rb_vlog_line *l)
 	walk_line(a);
 	a->seen_walk = true;
 	count_visit(a, l->insn);
+	note_back_edge(a, l->insn, l->code, l->code_len);
 	r->fail_insn = l->insn;
 	copy_text(r->fail_code, sizeof(r->fail_code), l->code, l->code_len);
 	if (a->cur_src >= 0) {
@@ -320,6 +428,8 @@ static int analyze_line(const struct rb_vlog_line *l, void *ctx)
 		if (l->insn < 0) {
 			r->level = 2; /* the "Live regs before insn:" table is a level-2 print */
 			a->seen_insn0_or_func = true;
+		} else {
+			note_back_edge(a, l->insn, l->code, l->code_len);
 		}
 		break;
 	case RB_VLOG_STATS:
@@ -360,6 +470,10 @@ int rb_vlog_analyze(const char *log, size_t len, struct rb_vlog_report *out, str
 	a.r = out;
 	a.cur_src = -1;
 	ret = rb_vlog_foreach_line(log, log ? len : 0, analyze_line, &a);
+	if (!ret)
+		finish_loops(&a);
+	free(a.edges.items);
+	free(a.insn_src);
 	free(a.src.slots);
 	out->src_visits = a.src.items;
 	out->nr_src_visits = a.src.nr;
@@ -402,6 +516,9 @@ void rb_vlog_report_free(struct rb_vlog_report *r)
 		return;
 	free(r->visits);
 	free(r->src_visits);
+	free(r->loops);
+	r->loops = NULL;
+	r->nr_loops = 0;
 	r->visits = NULL;
 	r->src_visits = NULL;
 	r->nr_visits = 0;

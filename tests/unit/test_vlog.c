@@ -321,6 +321,10 @@ START_TEST(loop_tail)
 	ck_assert_uint_eq(r.visits[15], 9);
 	ck_assert_uint_eq(r.visits[16], 10);
 	ck_assert_uint_eq(r.visits[18], 10);
+	ck_assert_uint_eq(r.nr_loops, 1); /* "18: (2d) if r1 > r2 goto pc-6" */
+	ck_assert_int_eq(r.loops[0].header, 13);
+	ck_assert_int_eq(r.loops[0].latch, 18);
+	ck_assert_uint_eq(r.loops[0].visits, 10 + 9 + 9 + 10 + 10 + 10);
 	ck_assert_uint_eq(r.nr_path, 1); /* the last "from 18 to 13" after the last "safe" */
 	ck_assert_int_eq(r.path[0].from, 18);
 	ck_assert_int_eq(r.path[0].to, 13);
@@ -358,6 +362,13 @@ START_TEST(accepted_loop)
 	ck_assert_int_eq(r.src_visits[0].line, 26);
 	ck_assert_int_eq(r.src_visits[1].line, 27);
 	ck_assert_str_eq(r.src_visits[1].text, "acc += *sum >> i;");
+	/* One loop: "16: (05) goto pc-7" jumps back to 10. */
+	ck_assert_uint_eq(r.nr_loops, 1);
+	ck_assert_int_eq(r.loops[0].header, 10);
+	ck_assert_int_eq(r.loops[0].latch, 16);
+	ck_assert_uint_eq(r.loops[0].visits, 4 * 6 + 3);
+	ck_assert_int_eq(r.loops[0].src_line, 27);
+	ck_assert_str_eq(r.loops[0].src_file, "bounded_loop.bpf.c");
 	rb_vlog_report_free(&r);
 }
 END_TEST
@@ -489,7 +500,65 @@ START_TEST(level1_raw)
 	ck_assert_uint_eq(r.visits[4], 4);
 	ck_assert_uint_eq(sum_visits(&r), 15);
 	ck_assert_uint_eq(r.stats.insns_processed, 15);
+	ck_assert_uint_eq(r.nr_loops, 1); /* found in the "Live regs" table and the walk */
+	ck_assert_int_eq(r.loops[0].header, 2);
+	ck_assert_int_eq(r.loops[0].latch, 4);
+	ck_assert_uint_eq(r.loops[0].visits, 12);
+	ck_assert_int_eq(r.loops[0].src_line, 0); /* no line_info */
 	rb_vlog_report_free(&r);
+}
+END_TEST
+
+/* The join: log instruction indexes back to functions and relocation decisions. */
+START_TEST(insn_notes)
+{
+	struct rb_linked_func funcs[2] = {
+		{.name = "main_prog", .start = 0, .insn_cnt = 4},
+		{.name = "helper", .start = 4, .insn_cnt = 2},
+	};
+	struct rb_relo_decision dec[3] = {
+		{.kind = RB_DEC_MAP, .insn = 1, .target = "map 'counts'", .next = -1},
+		{.kind = RB_DEC_CORE, .insn = 4, .next = 2},
+		{.kind = RB_DEC_CORE_POISON, .insn = 4, .next = 1}, /* a broken cycle */
+	};
+	struct rb_insn_history hist[6] = {
+		{0, 0, -1, -1}, {0, 1, -1, 0}, {0, 2, -1, -1},
+		{0, 3, -1, -1}, {1, 0, -1, 1}, {1, 1, -1, -1},
+	};
+	struct bpf_insn insns[6] = {0};
+	struct rb_linked_prog p = {
+		.name = "main_prog",
+		.insns = insns,
+		.insn_cnt = 6,
+		.hist = hist,
+		.funcs = funcs,
+		.func_cnt = 2,
+		.decisions = dec,
+		.decision_cnt = 3,
+	};
+	struct rb_vlog_insn_note n;
+
+	ck_assert_int_eq(rb_vlog_insn_note(&p, 1, &n), 0);
+	ck_assert_str_eq(n.func->name, "main_prog");
+	ck_assert_uint_eq(n.func_insn, 1);
+	ck_assert(!n.func_start);
+	ck_assert_uint_eq(n.nr_decisions, 1);
+	ck_assert_str_eq(n.decisions[0]->target, "map 'counts'");
+	ck_assert(!n.poisoned);
+
+	ck_assert_int_eq(rb_vlog_insn_note(&p, 4, &n), 0);
+	ck_assert_str_eq(n.func->name, "helper");
+	ck_assert(n.func_start);
+	ck_assert(n.poisoned);
+	ck_assert_uint_eq(n.nr_decisions, 3); /* the cycle is cut after decision_cnt steps */
+	ck_assert_int_eq(n.decisions[0]->kind, RB_DEC_CORE);
+	ck_assert_int_eq(n.decisions[1]->kind, RB_DEC_CORE_POISON);
+
+	ck_assert_int_eq(rb_vlog_insn_note(&p, 6, &n), -ENOENT);
+	ck_assert_int_eq(rb_vlog_insn_note(&p, -1, &n), -ENOENT);
+	hist[2].func = 7; /* a function index out of range: no function, no crash */
+	ck_assert_int_eq(rb_vlog_insn_note(&p, 2, &n), 0);
+	ck_assert_ptr_null(n.func);
 }
 END_TEST
 
@@ -508,6 +577,7 @@ int main(void)
 	tcase_add_test(tc, empty_and_hostile);
 	tcase_add_test(tc, classify_messages);
 	tcase_add_test(tc, level1_raw);
+	tcase_add_test(tc, insn_notes);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
