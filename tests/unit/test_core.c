@@ -10,6 +10,8 @@
 
 #include "core_fixture.h"
 #include "relo/core.h"
+#include "relo/core_apply.h"
+#include "relo/relo.h"
 #include "testlib.h"
 
 static struct rb_error E;
@@ -589,6 +591,155 @@ START_TEST(vmlinux_task_struct)
 }
 END_TEST
 
+/* Through the relocation engine: every record becomes a decision with its explanation. */
+START_TEST(apply_records_decisions)
+{
+	struct prog p;
+	struct btf *target;
+	struct core_target tg;
+	struct core_ctx *cc;
+	struct relo_ctx *ctx;
+	const struct rb_relo_decision *d;
+	const struct bpf_insn *insns;
+	struct relo_func f = { 0 };
+	struct relo_input in = { 0 };
+	uint32_t n, cnt, poisoned = 0;
+
+	prog_open(&p, "prog", "tp_btf/sys_enter");
+	target = target_open("target_moved");
+	f.name = "prog";
+	f.sec_name = "tp_btf/sys_enter";
+	f.insns = p.insns;
+	f.insn_cnt = p.insn_cnt;
+	in.obj_name = "prog.o";
+	in.funcs = &f;
+	in.func_cnt = 1;
+	ck_assert_msg(!relo_ctx_new(&in, &ctx, &E), "%s", E.msg);
+	tg = (struct core_target){ target, "moved" };
+	ck_assert(!core_ctx_new(p.btf, &tg, 1, &cc, &E));
+	for (uint32_t i = 0; i < p.relos->nr; i++) {
+		const struct btf_ext_core_relo *rec = btf_ext_rec(p.relos, i);
+
+		ck_assert_msg(!relo_core_apply(ctx, cc, 0, rec->insn_off / 8, rec, &E), "%s", E.msg);
+	}
+	d = relo_func_decisions(ctx, 0, &n);
+	ck_assert_uint_eq(n, p.relos->nr);
+	for (uint32_t i = 0; i < n; i++) {
+		ck_assert(d[i].kind == RB_DEC_CORE || d[i].kind == RB_DEC_CORE_POISON);
+		ck_assert_ptr_nonnull(d[i].detail);
+		if (d[i].kind == RB_DEC_CORE_POISON) {
+			poisoned++;
+			ck_assert_str_eq(d[i].sym, "struct thing->sw");
+			ck_assert_str_eq(d[i].reason, "byte_off struct thing->sw: field size 4 -> 8 "
+						      "cannot be loaded safely (signed or mixed "
+						      "types), instruction poisoned");
+			ck_assert_int_eq(d[i].after[0].imm, RB_POISON_CORE);
+		}
+		if (!strcmp(d[i].sym, "struct thing->b")) {
+			ck_assert_str_eq(d[i].target, "[1] struct thing->b");
+			ck_assert_str_eq(d[i].reason, "byte_off struct thing->b: 8 -> 16");
+			ck_assert_str_eq(d[i].detail,
+					 "byte_off struct thing->b (0:1) local [17] (bit 64) -> 8\n"
+					 "  candidate [1] thing in moved: accepted: struct thing->b "
+					 "(bit 128) -> 16\n"
+					 "  result: 16 (compiled: 8)\n");
+			ck_assert_int_eq(d[i].before[0].imm, 8);
+			ck_assert_int_eq(d[i].after[0].imm, 16);
+		}
+		if (!strcmp(d[i].sym, "struct thing->w"))
+			ck_assert_str_eq(d[i].reason,
+					 "byte_off struct thing->w: 56 -> 80 (load size changed)");
+	}
+	ck_assert_uint_eq(poisoned, 1);
+	insns = relo_func_insns(ctx, 0, &cnt);
+	ck_assert_uint_eq(cnt, p.insn_cnt);
+	ck_assert_int_eq(insns[10].imm, 16); /* r1 = offsetof(b), now 16 */
+	/* A record past the function's end is refused. */
+	{
+		struct btf_ext_core_relo bad = *(const struct btf_ext_core_relo *)btf_ext_rec(p.relos, 0);
+
+		ck_assert_int_eq(relo_core_apply(ctx, cc, 0, 5000, &bad, &E), -EINVAL);
+		ck_assert_str_eq(E.msg, "prog.o: prog 'prog': CO-RE record for insn 5000 is past "
+					"the end (140 insns)");
+	}
+	core_ctx_free(cc);
+	relo_ctx_free(ctx);
+	btf_free(target);
+	prog_close(&p);
+}
+END_TEST
+
+/* Module BTFs (split on the main target) are searched only when the main one has nothing. */
+START_TEST(module_targets)
+{
+	struct prog p;
+	struct btf *base, *mod;
+	struct core_target tg[2];
+	struct core_ctx *cc;
+	struct core_result res;
+	uint32_t checked = 0;
+
+	prog_open(&p, "prog", "tp_btf/sys_enter");
+	/* The "kernel": task.bpf.o's BTF (no struct thing); the "module": split BTF on top of
+	 * it with struct thing { int a; } only. */
+	base = target_open("task");
+	{
+		/* struct thing { int a; } in split BTF: id base_n; references base 'int'. */
+		uint32_t base_n = btf_nr_ids(base), int_id = btf_find(base, "int", BTF_KIND_INT);
+		size_t bstr = btf_header(base)->str_len;
+		struct {
+			struct btf_header h;
+			uint32_t t[6];
+			char s[16];
+		} __attribute__((packed)) sb = { 0 };
+
+		ck_assert_int_gt((int)int_id, 0);
+		sb.h.magic = BTF_MAGIC;
+		sb.h.version = 1;
+		sb.h.hdr_len = sizeof(sb.h);
+		sb.h.type_len = sizeof(sb.t);
+		sb.h.str_off = sizeof(sb.t);
+		sb.h.str_len = 8;
+		sb.t[0] = (uint32_t)bstr; /* "thing" */
+		sb.t[1] = (BTF_KIND_STRUCT << 24) | 1;
+		sb.t[2] = 4;
+		sb.t[3] = (uint32_t)bstr + 6; /* "a" */
+		sb.t[4] = int_id;
+		sb.t[5] = 0;
+		memcpy(sb.s, "thing\0a", 8);
+		ck_assert_msg(!btf_parse(&sb, sizeof(sb.h) + sizeof(sb.t) + 8, base, "mod", &mod, &E),
+			      "%s", E.msg);
+		ck_assert_uint_eq(btf_start_id(mod), base_n);
+	}
+	tg[0] = (struct core_target){ base, "vmlinux" };
+	tg[1] = (struct core_target){ mod, "mod" };
+	ck_assert(!core_ctx_new(p.btf, tg, 2, &cc, &E));
+	for (uint32_t i = 0; i < p.relos->nr; i++) {
+		const struct btf_ext_core_relo *rec = btf_ext_rec(p.relos, i);
+
+		ck_assert_msg(!core_calc(cc, rec, "prog", rec->insn_off / 8, &res, &E), "%s", E.msg);
+		if (!strcmp(res.local_c, "struct thing->a") && rec->kind == CORE_FIELD_BYTE_OFFSET) {
+			ck_assert(!res.poison);
+			ck_assert_int_eq(res.target, 1);
+			ck_assert_uint_eq(res.target_id, btf_start_id(mod));
+			ck_assert_uint_eq(res.new_val, 0);
+			ck_assert_ptr_nonnull(strstr(res.explain, "in mod: accepted"));
+			checked++;
+		}
+		if (!strcmp(res.local_c, "struct thing->b")) {
+			ck_assert(res.poison); /* the module's thing has no b */
+			checked++;
+		}
+		core_result_free(&res);
+	}
+	ck_assert_uint_eq(checked, 2);
+	core_ctx_free(cc);
+	btf_free(mod);
+	btf_free(base);
+	prog_close(&p);
+}
+END_TEST
+
 START_TEST(dump_only)
 {
 	struct prog p;
@@ -619,6 +770,8 @@ int main(void)
 	tcase_add_test(tc, essential_names);
 	tcase_add_test(tc, bad_records);
 	tcase_add_test(tc, vmlinux_task_struct);
+	tcase_add_test(tc, apply_records_decisions);
+	tcase_add_test(tc, module_targets);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
