@@ -252,6 +252,48 @@ struct rb_linked_prog {
 
 RB_API void rb_linked_prog_free(struct rb_linked_prog *p);
 
+/*
+ * Prepare an opened object: every main program linked and relocated, externs resolved
+ * against the running kernel's files (config, kallsyms) and the target BTF. No bpf(2).
+ */
+struct rb_object;
+
+struct rb_prepare_opts {
+	size_t sz;                /* sizeof(struct rb_prepare_opts) */
+	const char *btf_path;     /* target BTF (ksyms, kfuncs, CO-RE); default the running
+				   * kernel's /sys/kernel/btf/vmlinux */
+	const char *kconfig_path; /* kernel config to read instead of /boot or /proc/config.gz */
+	int bpf_cookie;           /* LINUX_HAS_BPF_COOKIE: 0 from the kernel version, 1 yes, -1 no */
+};
+
+/* What an extern resolved to, and from where. */
+struct rb_extern_resolution {
+	const char *name;
+	const char *kind;   /* "kconfig", "ksym", "typed ksym", "kfunc" */
+	bool weak;
+	bool resolved;
+	char value[128];    /* "250", "0xffffffff81000000", "FUNC [1234]", "not found" */
+	const char *source; /* "/proc/config.gz", "/proc/kallsyms", "kernel BTF", "uname", "" */
+};
+
+struct rb_prepared;
+
+RB_API int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
+			     struct rb_prepared **out, struct rb_error *err);
+/* Linked programs, in object order; *obj_prog gets the object's program index (or NULL). */
+RB_API size_t rb_prepared_prog_count(const struct rb_prepared *pp);
+RB_API const struct rb_linked_prog *rb_prepared_prog(const struct rb_prepared *pp, size_t i,
+						     size_t *obj_prog);
+RB_API size_t rb_prepared_extern_count(const struct rb_prepared *pp);
+RB_API const struct rb_extern_resolution *rb_prepared_extern(const struct rb_prepared *pp,
+							     size_t i);
+/* The kconfig map's initial bytes (NULL without one); *map_idx the object's map index. */
+RB_API const void *rb_prepared_kconfig(const struct rb_prepared *pp, int *map_idx,
+				       size_t *size);
+/* CO-RE records seen but not applied (no CO-RE engine yet); 0 once CO-RE is in. */
+RB_API size_t rb_prepared_core_pending(const struct rb_prepared *pp);
+RB_API void rb_prepared_free(struct rb_prepared *pp);
+
 /* ===== load, attach, run (loader/) ===== */
 
 #ifdef __cplusplus
