@@ -14,7 +14,7 @@
 #define EXIT_USAGE 2
 
 /* Each subcommand: argv[0] is the subcommand name. Returns the exit status. */
-/* inspect */
+int cmd_inspect(int argc, char **argv);
 /* disasm */
 int cmd_btf(int argc, char **argv);
 /* relo */

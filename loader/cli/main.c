@@ -17,7 +17,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	/* inspect */
+	{ "inspect", cmd_inspect, "show what an object contains (sections, programs, maps, ...)" },
 	/* disasm */
 	{ "btf", cmd_btf, "dump BTF (raw like bpftool, JSON, or C)" },
 	/* relo */
