@@ -101,6 +101,34 @@ RB_API int rb_btf_dump(const struct rb_btf *btf, enum rb_btf_format fmt, const c
 
 /* ===== kernel features (bpf/probe) ===== */
 
+/*
+ * What the running kernel supports, each found by a real minimal load or create and cached
+ * for the life of the process. UNKNOWN means the kernel refused to answer (EPERM under
+ * lockdown or without privileges), never a guess.
+ */
+enum rb_feature_state {
+	RB_FEATURE_NO = 0,
+	RB_FEATURE_YES = 1,
+	RB_FEATURE_UNKNOWN = 2,
+};
+
+struct rb_feature {
+	const char *group;  /* "program_types", "map_types", "btf", "links", "pmus", "misc" */
+	const char *name;   /* bpftool's spelling: "tracepoint", "ringbuf", "btf_enum64", "tcx" */
+	enum rb_feature_state state;
+	int err;            /* the errno that decided (negative); 0 when the request succeeded */
+	const char *detail; /* one sentence: how it was decided */
+};
+
+/* How many probes there are; rb_probe_get(0..count-1) runs (once) and reports each. */
+RB_API size_t rb_probe_count(void);
+RB_API int rb_probe_get(size_t index, struct rb_feature *out);          /* -ERANGE */
+RB_API int rb_probe_find(const char *group, const char *name, struct rb_feature *out); /* -ENOENT */
+RB_API const char *rb_feature_state_str(enum rb_feature_state state); /* "yes", "no", "unknown" */
+/* The errno's symbolic name ("EINVAL"); "" for 0. */
+RB_API const char *rb_errno_name(int err);
+
+
 /* ===== instructions and disassembly (bpf/) ===== */
 
 struct bpf_insn; /* <linux/bpf.h> */
@@ -223,6 +251,48 @@ struct rb_linked_prog {
 };
 
 RB_API void rb_linked_prog_free(struct rb_linked_prog *p);
+
+/*
+ * Prepare an opened object: every main program linked and relocated, externs resolved
+ * against the running kernel's files (config, kallsyms) and the target BTF. No bpf(2).
+ */
+struct rb_object;
+
+struct rb_prepare_opts {
+	size_t sz;                /* sizeof(struct rb_prepare_opts) */
+	const char *btf_path;     /* target BTF (ksyms, kfuncs, CO-RE); default the running
+				   * kernel's /sys/kernel/btf/vmlinux */
+	const char *kconfig_path; /* kernel config to read instead of /boot or /proc/config.gz */
+	int bpf_cookie;           /* LINUX_HAS_BPF_COOKIE: 0 from the kernel version, 1 yes, -1 no */
+};
+
+/* What an extern resolved to, and from where. */
+struct rb_extern_resolution {
+	const char *name;
+	const char *kind;   /* "kconfig", "ksym", "typed ksym", "kfunc" */
+	bool weak;
+	bool resolved;
+	char value[128];    /* "250", "0xffffffff81000000", "FUNC [1234]", "not found" */
+	const char *source; /* "/proc/config.gz", "/proc/kallsyms", "kernel BTF", "uname", "" */
+};
+
+struct rb_prepared;
+
+RB_API int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
+			     struct rb_prepared **out, struct rb_error *err);
+/* Linked programs, in object order; *obj_prog gets the object's program index (or NULL). */
+RB_API size_t rb_prepared_prog_count(const struct rb_prepared *pp);
+RB_API const struct rb_linked_prog *rb_prepared_prog(const struct rb_prepared *pp, size_t i,
+						     size_t *obj_prog);
+RB_API size_t rb_prepared_extern_count(const struct rb_prepared *pp);
+RB_API const struct rb_extern_resolution *rb_prepared_extern(const struct rb_prepared *pp,
+							     size_t i);
+/* The kconfig map's initial bytes (NULL without one); *map_idx the object's map index. */
+RB_API const void *rb_prepared_kconfig(const struct rb_prepared *pp, int *map_idx,
+				       size_t *size);
+/* CO-RE records seen but not applied (no CO-RE engine yet); 0 once CO-RE is in. */
+RB_API size_t rb_prepared_core_pending(const struct rb_prepared *pp);
+RB_API void rb_prepared_free(struct rb_prepared *pp);
 
 /* ===== load, attach, run (loader/) ===== */
 
