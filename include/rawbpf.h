@@ -220,7 +220,7 @@ struct rb_program_info {
 	int attach_type_id;	   /* enum bpf_attach_type, -1 when there is none */
 	const char *attach_target; /* "sched/sched_switch", "do_unlinkat+0x10", "" when none */
 	const char *attach_btf_name; /* kernel BTF name the target resolves to, or NULL */
-	const char *attach_error;  /* a malformed target (loading fails with this), or NULL */
+	const char *attach_error;  /* a malformed target (auto-attach fails with it), or NULL */
 	size_t insn_cnt;
 	uint64_t section_offset;   /* byte offset of the function in its section */
 	bool subprog;		   /* a .text function */
