@@ -25,7 +25,7 @@ static const struct command commands[] = {
 	/* verify */
 	/* map */
 	/* unpin */
-	/* probe */
+	{ "probe", cmd_probe, "what this kernel supports (--json)" },
 	{ "version", cmd_version, "print the version" },
 };
 
