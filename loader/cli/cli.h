@@ -15,7 +15,7 @@
 
 /* Each subcommand: argv[0] is the subcommand name. Returns the exit status. */
 int cmd_inspect(int argc, char **argv);
-/* disasm */
+int cmd_disasm(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
 /* relo */
 /* load */

@@ -18,7 +18,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "show what an object contains (sections, programs, maps, ...)" },
-	/* disasm */
+	{ "disasm", cmd_disasm, "show programs as compiled, with source lines and names" },
 	{ "btf", cmd_btf, "dump BTF (raw like bpftool, JSON, or C)" },
 	/* relo */
 	/* load */
