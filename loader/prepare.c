@@ -314,6 +314,8 @@ static int resolve_externs(struct prep *p)
 		goto out;
 	}
 	/* LINUX_HAS_SYSCALL_WRAPPER and typeless ksyms come from one pass over kallsyms. */
+	bool want_wrapper = false;
+
 	for (uint32_t i = 0; i < obj->extern_cnt; i++) {
 		const struct obj_extern *x = &obj->externs[i];
 
@@ -321,8 +323,11 @@ static int resolve_externs(struct prep *p)
 			names[n] = x->name;
 			which[n++] = i;
 		}
+		if (!strcmp(x->name, "LINUX_HAS_SYSCALL_WRAPPER"))
+			want_wrapper = true;
 	}
-	{
+	/* kallsyms is slow to read (procfs builds it on the fly): only when something needs it */
+	if (n || want_wrapper) {
 		const char *wrapper = NULL;
 		uint64_t *addrs = calloc(n + 1, sizeof(*addrs));
 		bool *found = calloc(n + 1, sizeof(*found));
