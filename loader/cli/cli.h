@@ -17,7 +17,7 @@
 int cmd_inspect(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
-/* relo */
+int cmd_relo(int argc, char **argv);
 /* load */
 /* verify */
 /* map */

@@ -20,7 +20,7 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "show what an object contains (sections, programs, maps, ...)" },
 	{ "disasm", cmd_disasm, "show programs as compiled, with source lines and names" },
 	{ "btf", cmd_btf, "dump BTF (raw like bpftool, JSON, or C)" },
-	/* relo */
+	{ "relo", cmd_relo, "dry run of prepare: every relocation, before and after" },
 	/* load */
 	/* verify */
 	/* map */
