@@ -406,7 +406,8 @@ static int analyze_line(const struct rb_vlog_line *l, void *ctx)
 		walk_line(a);
 		a->seen_walk = true;
 		a->cur_frame = l->frame;
-		apply_state(r, l->regs, l->regs_len, true);
+		/* Only the registers the last steps touched (the first such line has all). */
+		apply_state(r, l->regs, l->regs_len, false);
 		break;
 	case RB_VLOG_BRANCH:
 		on_branch(a, l);

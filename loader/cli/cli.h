@@ -19,7 +19,7 @@
 int cmd_btf(int argc, char **argv);
 /* relo */
 /* load */
-/* verify */
+int cmd_verify(int argc, char **argv);
 /* map */
 /* unpin */
 /* probe */
