@@ -41,6 +41,9 @@ FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 
+# Keep every intermediate object (the ASan objects are only pattern-rule inputs).
+.SECONDARY:
+
 .PHONY: all lib cli samples test unit-tests kernel-tests demo fuzz bench install clean deps format
 all: lib cli
 

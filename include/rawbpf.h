@@ -281,6 +281,34 @@ RB_API int rb_btf_dump(const struct rb_btf *btf, enum rb_btf_format fmt, const c
 
 /* ===== kernel features (bpf/probe) ===== */
 
+/*
+ * What the running kernel supports, each found by a real minimal load or create and cached
+ * for the life of the process. UNKNOWN means the kernel refused to answer (EPERM under
+ * lockdown or without privileges), never a guess.
+ */
+enum rb_feature_state {
+	RB_FEATURE_NO = 0,
+	RB_FEATURE_YES = 1,
+	RB_FEATURE_UNKNOWN = 2,
+};
+
+struct rb_feature {
+	const char *group;  /* "program_types", "map_types", "btf", "links", "pmus", "misc" */
+	const char *name;   /* bpftool's spelling: "tracepoint", "ringbuf", "btf_enum64", "tcx" */
+	enum rb_feature_state state;
+	int err;            /* the errno that decided (negative); 0 when the request succeeded */
+	const char *detail; /* one sentence: how it was decided */
+};
+
+/* How many probes there are; rb_probe_get(0..count-1) runs (once) and reports each. */
+RB_API size_t rb_probe_count(void);
+RB_API int rb_probe_get(size_t index, struct rb_feature *out);          /* -ERANGE */
+RB_API int rb_probe_find(const char *group, const char *name, struct rb_feature *out); /* -ENOENT */
+RB_API const char *rb_feature_state_str(enum rb_feature_state state); /* "yes", "no", "unknown" */
+/* The errno's symbolic name ("EINVAL"); "" for 0. */
+RB_API const char *rb_errno_name(int err);
+
+
 /* ===== instructions and disassembly (bpf/) ===== */
 
 struct bpf_insn; /* <linux/bpf.h> */
@@ -320,6 +348,176 @@ RB_API const char *rb_helper_name(int id);
 RB_API int rb_helper_id(const char *name);
 
 /* ===== objects (loader/): open, programs, maps, globals, externs ===== */
+
+/*
+ * An opened object: the ELF file as a model (stage 1 of the load path). Nothing is changed
+ * by opening and nothing talks to the kernel. Programs, maps, variables and externs are
+ * addressed by index (0 .. count-1); the info structs point into the object and stay valid
+ * until rb_object_close().
+ */
+struct rb_object;
+struct bpf_insn;
+
+struct rb_open_opts {
+	size_t sz;		/* sizeof(struct rb_open_opts) */
+	const char *name;	/* the name used in messages for rb_object_open_mem() */
+	bool relaxed_maps;	/* unknown .maps attributes are ignored instead of refused */
+};
+
+RB_API int rb_object_open(const char *path, const struct rb_open_opts *opts,
+			  struct rb_object **out, struct rb_error *err);
+RB_API int rb_object_open_mem(const void *buf, size_t len, const struct rb_open_opts *opts,
+			      struct rb_object **out, struct rb_error *err);
+RB_API void rb_object_close(struct rb_object *obj);
+
+/* Relocation kinds, as counted per object and per program. */
+enum rb_relo_kind {
+	RB_RELO_MAP,		/* ldimm64 of a map */
+	RB_RELO_DATA,		/* ldimm64 of global data */
+	RB_RELO_EXTERN_VAR,	/* ldimm64 of an extern variable */
+	RB_RELO_EXTERN_CALL,	/* call of a kfunc */
+	RB_RELO_CALL,		/* bpf-to-bpf call */
+	RB_RELO_SUBPROG_ADDR,	/* address of a function (callback) */
+	RB_RELO_ARENA,		/* ldimm64 of an arena variable */
+	RB_RELO_KIND_NR,
+};
+RB_API const char *rb_relo_kind_name(enum rb_relo_kind kind); /* "map", "data", ... */
+
+struct rb_object_info {
+	const char *name;	/* object name: file name up to the first '.' */
+	const char *path;
+	const char *license;	/* "" when the object has none */
+	uint32_t kern_version;
+	bool has_version;
+	bool big_endian;	/* opens and disassembles; loading refuses it on this host */
+	size_t section_cnt;
+	size_t program_cnt;	/* programs and subprograms (rb_object_program) */
+	size_t map_cnt;
+	size_t var_cnt;
+	size_t extern_cnt;
+	bool has_btf;
+	uint32_t btf_type_cnt;	/* type ids 1..btf_type_cnt */
+	size_t btf_size;
+	bool has_btf_ext;
+	size_t func_info_cnt, line_info_cnt, core_relo_cnt;
+	size_t relo_cnt[RB_RELO_KIND_NR];
+};
+RB_API void rb_object_info(const struct rb_object *obj, struct rb_object_info *info);
+
+struct rb_section_info {
+	uint32_t index;
+	const char *name;
+	const char *type;	/* "PROGBITS", "NOBITS", "SYMTAB", "REL", ... */
+	uint64_t flags;		/* SHF_* */
+	uint64_t size;
+	const char *role;	/* "program", "subprograms", "maps", "legacy-maps", "data",
+				 * "rodata", "bss", "arena", "license", "version", "btf",
+				 * "btf-ext", "relocations", "symbols", "strings", "ignored" */
+	int relocates;		/* for a relocation section: the section index it patches */
+	size_t reloc_cnt;	/* relocation records in it (or patching it, for others) */
+};
+RB_API size_t rb_object_section_count(const struct rb_object *obj);
+RB_API int rb_object_section(const struct rb_object *obj, size_t idx, struct rb_section_info *out);
+
+struct rb_program_info {
+	const char *name;
+	const char *section;	   /* as written, with any leading '?' */
+	const char *type;	   /* "kprobe", "xdp", ...; NULL for an unknown section name */
+	uint32_t prog_type;	   /* enum bpf_prog_type (0 when unknown) */
+	const char *attach_type;   /* "trace_fentry", ...; NULL when there is none */
+	int attach_type_id;	   /* enum bpf_attach_type, -1 when there is none */
+	const char *attach_target; /* "sched/sched_switch", "do_unlinkat+0x10", "" when none */
+	const char *attach_btf_name; /* kernel BTF name the target resolves to, or NULL */
+	const char *attach_error;  /* a malformed target (loading fails with this), or NULL */
+	size_t insn_cnt;
+	uint64_t section_offset;   /* byte offset of the function in its section */
+	bool subprog;		   /* a .text function */
+	bool is_static;
+	bool autoload;		   /* false for SEC("?...") */
+	bool sleepable;
+	bool xdp_frags;
+	size_t func_info_cnt, line_info_cnt;
+	size_t relo_cnt[RB_RELO_KIND_NR];
+};
+RB_API size_t rb_object_program_count(const struct rb_object *obj);
+RB_API int rb_object_program(const struct rb_object *obj, size_t idx, struct rb_program_info *out);
+/* Index of the program or subprogram called name, or -ENOENT. */
+RB_API int rb_object_program_find(const struct rb_object *obj, const char *name);
+/* The instructions as in the object (host byte order); *cnt gets their number. */
+RB_API const struct bpf_insn *rb_object_program_insns(const struct rb_object *obj, size_t idx,
+						       size_t *cnt);
+/* Indexes of the subprograms reachable from program idx (transitively), up to max; returns
+ * how many there are (may exceed max). */
+RB_API size_t rb_object_program_subprogs(const struct rb_object *obj, size_t idx, size_t *out,
+					 size_t max);
+/*
+ * Why program idx could not be loaded as is: 0 when its type is known, else -ENOENT with a
+ * sentence naming the unknown section, the nearest known prefix and the override.
+ */
+RB_API int rb_object_program_check_type(const struct rb_object *obj, size_t idx,
+					struct rb_error *err);
+/*
+ * Override a program's type: spec is "PROG=TYPE[:ATTACH]" where TYPE is a program type
+ * ("kprobe", "sched_cls") or a section prefix ("tp", "cgroup/skb") and ATTACH an attach type
+ * ("cgroup_inet_ingress"). What `--type` on the command line does.
+ */
+RB_API int rb_object_set_prog_type(struct rb_object *obj, const char *spec, struct rb_error *err);
+/* The section-name conventions: entry i as "kprobe+" style text, NULL past the end. */
+RB_API const char *rb_section_rule(size_t i, const char **prog_type, const char **attach_type);
+
+struct rb_map_info {
+	const char *name;	/* the name the kernel gets */
+	const char *real_name;	/* the ELF name (variable, symbol, section) */
+	const char *kind;	/* "btf", "legacy", "data", "rodata", "bss", "kconfig", "arena" */
+	const char *section;
+	const char *type;	/* "hash", "array", ...; NULL if unknown */
+	uint32_t type_id;	/* enum bpf_map_type */
+	uint32_t key_size, value_size, max_entries, map_flags, numa_node;
+	uint32_t pinning;	/* 0 none, 1 by name */
+	uint64_t map_extra;
+	const char *key_type;	/* BTF type names, NULL without */
+	const char *value_type;
+	bool has_inner;		/* map-in-map: rb_object_map_inner() describes the template */
+	size_t init_slot_cnt;	/* `.values` initial slots */
+	size_t var_cnt;		/* global-data maps: variables */
+	size_t data_size;	/* initial bytes (data, rodata, arena) */
+};
+RB_API size_t rb_object_map_count(const struct rb_object *obj);
+RB_API int rb_object_map(const struct rb_object *obj, size_t idx, struct rb_map_info *out);
+RB_API int rb_object_map_inner(const struct rb_object *obj, size_t idx, struct rb_map_info *out);
+RB_API int rb_object_map_find(const struct rb_object *obj, const char *name);
+/* Initial slot i of map idx: slot key and the map or program it holds (names). */
+RB_API int rb_object_map_slot(const struct rb_object *obj, size_t idx, size_t i, uint32_t *key,
+			      const char **target);
+/* The initial bytes of a data/rodata/arena map (NULL for bss and definition maps). */
+RB_API const void *rb_object_map_data(const struct rb_object *obj, size_t idx, size_t *size);
+
+struct rb_var_info {
+	const char *name;
+	const char *section;	/* ".data", ".rodata.str1.1", ... */
+	const char *map;	/* the internal map holding it */
+	uint32_t offset, size;
+	const char *type;	/* C spelling of its BTF type ("int", "struct cfg", "char[16]"),
+				 * NULL without BTF */
+	bool is_static;
+};
+RB_API size_t rb_object_var_count(const struct rb_object *obj);
+RB_API int rb_object_var(const struct rb_object *obj, size_t idx, struct rb_var_info *out);
+
+struct rb_extern_info {
+	const char *name;
+	const char *kind;	/* "kconfig", "ksym", "kfunc" */
+	bool weak;
+	bool typed;		/* ksym with a BTF type */
+	const char *type;	/* C spelling of its type, NULL when typeless */
+};
+RB_API size_t rb_object_extern_count(const struct rb_object *obj);
+RB_API int rb_object_extern(const struct rb_object *obj, size_t idx, struct rb_extern_info *out);
+
+/* Names of the kernel's enums as bpftool prints them; NULL when unknown. */
+RB_API const char *rb_prog_type_name(uint32_t type);
+RB_API const char *rb_attach_type_name(int type);
+RB_API const char *rb_map_type_name(uint32_t type);
 
 /* ===== prepare (relo/, loader/): relocations and their records ===== */
 
@@ -403,6 +601,48 @@ struct rb_linked_prog {
 };
 
 RB_API void rb_linked_prog_free(struct rb_linked_prog *p);
+
+/*
+ * Prepare an opened object: every main program linked and relocated, externs resolved
+ * against the running kernel's files (config, kallsyms) and the target BTF. No bpf(2).
+ */
+struct rb_object;
+
+struct rb_prepare_opts {
+	size_t sz;                /* sizeof(struct rb_prepare_opts) */
+	const char *btf_path;     /* target BTF (ksyms, kfuncs, CO-RE); default the running
+				   * kernel's /sys/kernel/btf/vmlinux */
+	const char *kconfig_path; /* kernel config to read instead of /boot or /proc/config.gz */
+	int bpf_cookie;           /* LINUX_HAS_BPF_COOKIE: 0 from the kernel version, 1 yes, -1 no */
+};
+
+/* What an extern resolved to, and from where. */
+struct rb_extern_resolution {
+	const char *name;
+	const char *kind;   /* "kconfig", "ksym", "typed ksym", "kfunc" */
+	bool weak;
+	bool resolved;
+	char value[128];    /* "250", "0xffffffff81000000", "FUNC [1234]", "not found" */
+	const char *source; /* "/proc/config.gz", "/proc/kallsyms", "kernel BTF", "uname", "" */
+};
+
+struct rb_prepared;
+
+RB_API int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
+			     struct rb_prepared **out, struct rb_error *err);
+/* Linked programs, in object order; *obj_prog gets the object's program index (or NULL). */
+RB_API size_t rb_prepared_prog_count(const struct rb_prepared *pp);
+RB_API const struct rb_linked_prog *rb_prepared_prog(const struct rb_prepared *pp, size_t i,
+						     size_t *obj_prog);
+RB_API size_t rb_prepared_extern_count(const struct rb_prepared *pp);
+RB_API const struct rb_extern_resolution *rb_prepared_extern(const struct rb_prepared *pp,
+							     size_t i);
+/* The kconfig map's initial bytes (NULL without one); *map_idx the object's map index. */
+RB_API const void *rb_prepared_kconfig(const struct rb_prepared *pp, int *map_idx,
+				       size_t *size);
+/* CO-RE records seen but not applied (no CO-RE engine yet); 0 once CO-RE is in. */
+RB_API size_t rb_prepared_core_pending(const struct rb_prepared *pp);
+RB_API void rb_prepared_free(struct rb_prepared *pp);
 
 /* ===== verifier logs joined with the loader's history (loader/vlog_join) ===== */
 

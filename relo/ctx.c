@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The engine's working state: copies of the input, and the per-function decision record. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +197,12 @@ static int check_func(const struct relo_ctx *ctx, const struct relo_func *in, ui
 					 "extern index %u, but there are %u externs",
 					 obj, in->name, r->insn, r->sym ? r->sym : "", r->extern_idx,
 					 ctx->extern_cnt);
+		/* Section offsets come from 64-bit symbol values: keep the arithmetic sane. */
+		if (r->sym_off < 0 || r->sym_off > (int64_t)1 << 40)
+			return rb_errorf(err, EINVAL,
+					 "%s: function '%s' insn %u: relocation against '%s': symbol "
+					 "value %" PRId64 " is out of range",
+					 obj, in->name, r->insn, r->sym ? r->sym : "", r->sym_off);
 		if (r->kind > RELO_REF_EXTERN)
 			return rb_errorf(err, EINVAL, "%s: function '%s' insn %u: unknown relocation "
 					 "kind %d", obj, in->name, r->insn, (int)r->kind);

@@ -14,7 +14,7 @@
 #define EXIT_USAGE 2
 
 /* Each subcommand: argv[0] is the subcommand name. Returns the exit status. */
-/* inspect */
+int cmd_inspect(int argc, char **argv);
 /* disasm */
 int cmd_btf(int argc, char **argv);
 /* relo */
@@ -22,7 +22,7 @@ int cmd_btf(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 /* map */
 /* unpin */
-/* probe */
+int cmd_probe(int argc, char **argv);
 
 /* Print "rawbpf: <msg>" to stderr (the library's sentence, or a usage problem). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,7 +17,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	/* inspect */
+	{ "inspect", cmd_inspect, "show what an object contains (sections, programs, maps, ...)" },
 	/* disasm */
 	{ "btf", cmd_btf, "dump BTF (raw like bpftool, JSON, or C)" },
 	/* relo */
@@ -25,7 +25,7 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, "why the verifier rejected a program, and what it cost" },
 	/* map */
 	/* unpin */
-	/* probe */
+	{ "probe", cmd_probe, "what this kernel supports (--json)" },
 	{ "version", cmd_version, "print the version" },
 };
 

@@ -183,6 +183,12 @@ START_TEST(bad_relocations)
 		      "t.o: function 'prog' in section 'xdp', insn 3 (section offset 40): "
 		      "relocation against 'f': wrong instruction class: expected a bpf-to-bpf call, "
 		      "found call (opcode 0x85, src_reg 0)");
+	struct relo_ref huge[] = { { .insn = 1, .kind = RELO_REF_DATA, .sym = "h", .map_idx = 2,
+				     .sym_off = INT64_MAX } };
+	f.refs = huge;
+	prepare_fails(&in, 0, EINVAL,
+		      "t.o: function 'prog' insn 1: relocation against 'h': symbol value "
+		      "9223372036854775807 is out of range");
 	f.refs = twice;
 	f.ref_cnt = 2;
 	prepare_fails(&in, 0, EINVAL,

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Prepare's result (rb_object_prepare): what load needs after relocation. */
+#ifndef RB_LOADER_PREPARE_H
+#define RB_LOADER_PREPARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rawbpf.h"
+
+struct rb_prepared {
+	struct rb_linked_prog **progs; /* one per main program */
+	size_t *prog_idx;              /* the object's program index of each */
+	size_t prog_cnt;
+	uint8_t *kconfig;              /* initial bytes of the kconfig map, or NULL */
+	size_t kconfig_size;
+	int kconfig_map;               /* its object map index, or -1 */
+	struct rb_extern_resolution *externs; /* one per object extern */
+	size_t extern_cnt;
+	size_t core_pending;           /* CO-RE records noted, not applied */
+	bool has_syscall_wrapper;      /* LINUX_HAS_SYSCALL_WRAPPER */
+	char kconfig_err[256];         /* why the kernel config could not be read, or "" */
+};
+
+#endif

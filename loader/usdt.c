@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * A stapsdt note (type 3, owner "stapsdt") describes one probe site. Its descriptor holds
+ * three addresses (the probe's pc, the link-time address of the .stapsdt.base section, the
+ * semaphore or 0), each 8 bytes in a 64-bit ELF and 4 in a 32-bit one, then three strings:
+ * provider, name, argument specification. When the file was prelinked, .stapsdt.base has
+ * moved and the pc and semaphore move by the same amount.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader/uprobe_target.h"
+#include "loader/usdt.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+
+#define STAPSDT_NOTE_TYPE 3
+#define MAX_PROBES	  65536 /* more than any real binary; bounds the allocation */
+
+/* x86-64 struct pt_regs, in slot order: the 64-bit names and their 32/16/8-bit forms. */
+static const struct {
+	const char *names[4];
+	int off;
+} x86_regs[] = {
+	{{"r15", "r15d", "r15w", "r15b"}, 0},  {{"r14", "r14d", "r14w", "r14b"}, 8},
+	{{"r13", "r13d", "r13w", "r13b"}, 16}, {{"r12", "r12d", "r12w", "r12b"}, 24},
+	{{"rbp", "ebp", "bp", "bpl"}, 32},     {{"rbx", "ebx", "bx", "bl"}, 40},
+	{{"r11", "r11d", "r11w", "r11b"}, 48}, {{"r10", "r10d", "r10w", "r10b"}, 56},
+	{{"r9", "r9d", "r9w", "r9b"}, 64},     {{"r8", "r8d", "r8w", "r8b"}, 72},
+	{{"rax", "eax", "ax", "al"}, 80},      {{"rcx", "ecx", "cx", "cl"}, 88},
+	{{"rdx", "edx", "dx", "dl"}, 96},      {{"rsi", "esi", "si", "sil"}, 104},
+	{{"rdi", "edi", "di", "dil"}, 112},    {{"rip", "eip", NULL, NULL}, 128},
+	{{"rsp", "esp", "sp", "spl"}, 152},
+};
+
+int usdt_x86_reg_offset(const char *name)
+{
+	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(x86_regs[0]); i++)
+		for (int k = 0; k < 4; k++)
+			if (x86_regs[i].names[k] && !strcmp(x86_regs[i].names[k], name))
+				return x86_regs[i].off;
+	return -1;
+}
+
+/* "%name" at *p: copy the name (letters and digits), advance; -1 when malformed/unknown. */
+static int read_reg(const char **p, char *out, size_t outlen)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	if (*s != '%')
+		return -1;
+	s++;
+	while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9'))
+		n++;
+	if (!n || n >= outlen)
+		return -1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	*p = s + n;
+	return usdt_x86_reg_offset(out);
+}
+
+static int parse_one(const char *arg, struct usdt_arg *a)
+{
+	const char *p = arg;
+	char *end;
+	long size;
+
+	memset(a, 0, sizeof(*a));
+	a->reg_off = -1;
+	a->idx_reg_off = -1;
+	size = strtol(p, &end, 10);
+	if (end == p || *end != '@')
+		return -1;
+	a->is_signed = size < 0;
+	a->size = (unsigned int)(size < 0 ? -size : size);
+	if (a->size != 1 && a->size != 2 && a->size != 4 && a->size != 8)
+		return -1;
+	p = end + 1;
+	if (*p == '$') { /* constant */
+		errno = 0;
+		a->val_off = strtoll(p + 1, &end, 0);
+		if (errno || end == p + 1 || *end)
+			return -1;
+		a->kind = USDT_ARG_CONST;
+		return 0;
+	}
+	if (*p == '%') { /* register */
+		a->reg_off = read_reg(&p, a->reg, sizeof(a->reg));
+		if (a->reg_off < 0 || *p)
+			return -1;
+		a->kind = USDT_ARG_REG;
+		return 0;
+	}
+	/* [disp](%base[,%index[,scale]]) */
+	if (*p != '(') {
+		errno = 0;
+		a->val_off = strtoll(p, &end, 0);
+		if (errno || end == p || *end != '(')
+			return -1; /* e.g. "sym(%rip)": needs symbol resolution */
+		p = end;
+	}
+	p++;
+	a->reg_off = read_reg(&p, a->reg, sizeof(a->reg));
+	if (a->reg_off < 0)
+		return -1;
+	if (*p == ')' && !p[1]) {
+		a->kind = USDT_ARG_REG_DEREF;
+		return 0;
+	}
+	if (*p++ != ',')
+		return -1;
+	a->idx_reg_off = read_reg(&p, a->idx_reg, sizeof(a->idx_reg));
+	if (a->idx_reg_off < 0)
+		return -1;
+	a->scale = 1;
+	if (*p == ',') {
+		long sc = strtol(p + 1, &end, 10);
+
+		if (end == p + 1 || (sc != 1 && sc != 2 && sc != 4 && sc != 8))
+			return -1;
+		a->scale = (unsigned int)sc;
+		p = end;
+	}
+	if (*p != ')' || p[1])
+		return -1;
+	a->kind = USDT_ARG_SIB;
+	return 0;
+}
+
+int usdt_parse_args(const char *spec, struct usdt_arg *args, int max, struct rb_error *e)
+{
+	int n = 0;
+
+	for (const char *p = spec; *p;) {
+		char one[128];
+		size_t len;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		len = strcspn(p, " \t");
+		if (n >= max)
+			return rb_errorf(e, E2BIG, "USDT arguments '%s': more than %d", spec, max);
+		if (len >= sizeof(one))
+			return rb_errorf(e, EINVAL, "USDT argument %d of '%s' is too long", n + 1,
+					 spec);
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (parse_one(one, &args[n]))
+			return rb_errorf(
+				e, EINVAL,
+				"USDT argument %d '%s' is not a form rawbpf reads "
+				"(N@%%reg, N@$imm, N@disp(%%reg), N@disp(%%base,%%index,scale))",
+				n + 1, one);
+		n++;
+		p += len;
+	}
+	return n;
+}
+
+/* Read an address of the note's class from desc at *pos. */
+static bool read_addr(const unsigned char *desc, size_t len, size_t *pos, bool is64, uint64_t *out)
+{
+	size_t w = is64 ? 8 : 4;
+
+	if (len - *pos < w)
+		return false;
+	if (is64) {
+		memcpy(out, desc + *pos, 8);
+	} else {
+		uint32_t v;
+
+		memcpy(&v, desc + *pos, 4);
+		*out = v;
+	}
+	*pos += w;
+	return true;
+}
+
+/* A string inside desc at *pos; copied into out (truncation is an error). */
+static bool read_str(const unsigned char *desc, size_t len, size_t *pos, char *out, size_t outlen)
+{
+	const unsigned char *nul;
+	size_t n;
+
+	if (*pos >= len)
+		return false;
+	nul = memchr(desc + *pos, '\0', len - *pos);
+	if (!nul)
+		return false;
+	n = (size_t)(nul - (desc + *pos));
+	if (n >= outlen)
+		return false;
+	memcpy(out, desc + *pos, n + 1);
+	*pos += n + 1;
+	return true;
+}
+
+static int parse_note(Elf *elf, const char *path, const unsigned char *desc, size_t len, bool is64,
+		      bool have_base, uint64_t base_addr, struct usdt_probe *pr, struct rb_error *e)
+{
+	uint64_t note_base;
+	size_t pos = 0;
+	int n;
+
+	memset(pr, 0, sizeof(*pr));
+	if (!read_addr(desc, len, &pos, is64, &pr->addr) ||
+	    !read_addr(desc, len, &pos, is64, &note_base) ||
+	    !read_addr(desc, len, &pos, is64, &pr->sema_addr) ||
+	    !read_str(desc, len, &pos, pr->provider, sizeof(pr->provider)) ||
+	    !read_str(desc, len, &pos, pr->name, sizeof(pr->name)) ||
+	    !read_str(desc, len, &pos, pr->args_str, sizeof(pr->args_str)))
+		return rb_errorf(e, EINVAL,
+				 "%s: section '.note.stapsdt': truncated or oversized note", path);
+	if (have_base && note_base) {
+		pr->addr += base_addr - note_base;
+		if (pr->sema_addr)
+			pr->sema_addr += base_addr - note_base;
+	}
+	if (uprobe_vaddr_to_offset(elf, pr->addr, &pr->file_off))
+		return rb_errorf(e, EINVAL, "%s: USDT %s:%s at 0x%llx is in no loadable segment",
+				 path, pr->provider, pr->name, (unsigned long long)pr->addr);
+	if (pr->sema_addr && uprobe_vaddr_to_offset(elf, pr->sema_addr, &pr->sema_off))
+		return rb_errorf(e, EINVAL,
+				 "%s: USDT %s:%s semaphore at 0x%llx is in no loadable segment",
+				 path, pr->provider, pr->name, (unsigned long long)pr->sema_addr);
+	n = usdt_parse_args(pr->args_str, pr->args, USDT_MAX_ARGS, e);
+	if (n < 0)
+		return rb_err_wrap(e, n, "%s: USDT %s:%s", path, pr->provider, pr->name);
+	pr->nargs = n;
+	return 0;
+}
+
+int usdt_read_probes(const char *path, struct usdt_probe **probes, size_t *cnt, struct rb_error *e)
+{
+	Elf_Scn *scn = NULL, *notes = NULL;
+	struct usdt_probe *out = NULL;
+	size_t shstrndx, n = 0, cap = 0;
+	bool have_base = false, is64;
+	uint64_t base_addr = 0;
+	int fd, ret = 0;
+	Elf *elf;
+
+	*probes = NULL;
+	*cnt = 0;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return rb_errorf(e, EINVAL, "libelf: %s", elf_errmsg(-1));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rb_errorf(e, errno, "%s: %s", path, strerror(errno));
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx)) {
+		ret = rb_errorf(e, EINVAL, "%s: not an ELF file", path);
+		goto out;
+	}
+	is64 = gelf_getclass(elf) == ELFCLASS64;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name)
+			continue;
+		if (sh.sh_type == SHT_NOTE && !strcmp(name, ".note.stapsdt"))
+			notes = scn;
+		else if (!strcmp(name, ".stapsdt.base")) {
+			have_base = true;
+			base_addr = sh.sh_addr;
+		}
+	}
+	if (notes) {
+		Elf_Data *d = elf_getdata(notes, NULL);
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+
+		while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+			const char *owner = (const char *)d->d_buf + name_off;
+
+			if (nh.n_type != STAPSDT_NOTE_TYPE || nh.n_namesz != sizeof("stapsdt") ||
+			    memcmp(owner, "stapsdt", sizeof("stapsdt")))
+				continue;
+			if (n == cap) {
+				struct usdt_probe *p;
+
+				if (cap >= MAX_PROBES) {
+					ret = rb_errorf(e, E2BIG, "%s: more than %d USDT probes",
+							path, MAX_PROBES);
+					goto out;
+				}
+				cap = cap ? cap * 2 : 8;
+				p = realloc(out, cap * sizeof(*out));
+				if (!p) {
+					ret = rb_errorf(e, ENOMEM, "%s: out of memory", path);
+					goto out;
+				}
+				out = p;
+			}
+			ret = parse_note(elf, path, (const unsigned char *)d->d_buf + desc_off,
+					 nh.n_descsz, is64, have_base, base_addr, &out[n], e);
+			if (ret)
+				goto out;
+			n++;
+		}
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	if (ret) {
+		free(out);
+		return ret;
+	}
+	*probes = out;
+	*cnt = n;
+	return 0;
+}
+
+int usdt_find(const char *path, const char *provider, const char *name, struct usdt_probe **probes,
+	      size_t *cnt, struct rb_error *e)
+{
+	struct usdt_probe *all;
+	size_t n, k = 0;
+	int ret = usdt_read_probes(path, &all, &n, e);
+
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(all[i].provider, provider) && !strcmp(all[i].name, name))
+			all[k++] = all[i];
+	if (!k) {
+		struct strbuf sb = STRBUF_INIT;
+
+		for (size_t i = 0; i < n && i < 8; i++)
+			sb_printf(&sb, "%s%s:%s", i ? ", " : "", all[i].provider, all[i].name);
+		ret = rb_errorf(e, ENOENT, "%s: no USDT probe %s:%s in .note.stapsdt (%s%s)", path,
+				provider, name, n ? "it has " : "it has none",
+				n ? sb_str(&sb) : "");
+		sb_free(&sb);
+		free(all);
+		return ret;
+	}
+	*probes = all;
+	*cnt = k;
+	return 0;
+}

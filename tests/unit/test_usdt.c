@@ -1,0 +1,203 @@
+/*
+ * loader/usdt: argument specifications, and the .note.stapsdt notes of a program built
+ * here with <sys/sdt.h> (probe rbtest:hit with a semaphore). The probe site's file offset
+ * must hold the nop the macro emits, and the semaphore's file offset must agree with the
+ * section headers (computed independently of the program headers we use).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testlib.h"
+#include "testbin.h"
+#include "loader/usdt.h"
+
+static void must(int rc, const char *what)
+{
+	if (rc) {
+		fprintf(stderr, "building test binaries: %s failed (%d)\n", what, rc);
+		exit(1);
+	}
+}
+
+START_TEST(args_every_form)
+{
+	struct usdt_arg a[USDT_MAX_ARGS];
+	struct rb_error e = {0};
+	int n = usdt_parse_args("-4@%eax 8@%rdi 2@$-17 1@$0x10 -8@-16(%rbp) 4@(%rsi) "
+				"8@8(%rax,%rdx,4) -2@(%r12,%r13) 8@%r15 1@%sil",
+				a, USDT_MAX_ARGS, &e);
+
+	ck_assert_msg(n == 10, "%d %s", n, e.msg);
+	ck_assert_int_eq(a[0].kind, USDT_ARG_REG);
+	ck_assert(a[0].is_signed && a[0].size == 4);
+	ck_assert_str_eq(a[0].reg, "eax");
+	ck_assert_int_eq(a[0].reg_off, 80);
+	ck_assert(!a[1].is_signed && a[1].size == 8 && a[1].reg_off == 112);
+	ck_assert_int_eq(a[2].kind, USDT_ARG_CONST);
+	ck_assert_int_eq(a[2].val_off, -17);
+	ck_assert_int_eq(a[2].size, 2);
+	ck_assert_int_eq(a[3].val_off, 16);
+	ck_assert_int_eq(a[4].kind, USDT_ARG_REG_DEREF);
+	ck_assert_int_eq(a[4].val_off, -16);
+	ck_assert_int_eq(a[4].reg_off, 32);
+	ck_assert(a[4].is_signed && a[4].size == 8);
+	ck_assert_int_eq(a[5].kind, USDT_ARG_REG_DEREF);
+	ck_assert_int_eq(a[5].val_off, 0);
+	ck_assert_int_eq(a[5].reg_off, 104);
+	ck_assert_int_eq(a[6].kind, USDT_ARG_SIB);
+	ck_assert_int_eq(a[6].val_off, 8);
+	ck_assert_int_eq(a[6].reg_off, 80);
+	ck_assert_int_eq(a[6].idx_reg_off, 96);
+	ck_assert_int_eq(a[6].scale, 4);
+	ck_assert_int_eq(a[7].kind, USDT_ARG_SIB);
+	ck_assert_int_eq(a[7].scale, 1);
+	ck_assert_int_eq(a[7].reg_off, 24);
+	ck_assert_int_eq(a[7].idx_reg_off, 16);
+	ck_assert_int_eq(a[8].reg_off, 0);
+	ck_assert_int_eq(a[9].reg_off, 104);
+	ck_assert_int_eq(usdt_parse_args("", a, USDT_MAX_ARGS, &e), 0);
+}
+END_TEST
+
+START_TEST(args_errors)
+{
+	struct usdt_arg a[USDT_MAX_ARGS];
+	struct rb_error e = {0};
+
+	ck_assert_int_eq(usdt_parse_args("4@%eax 8@counter(%rip)", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "USDT argument 2 '8@counter(%rip)' is not a form rawbpf reads "
+				"(N@%reg, N@$imm, N@disp(%reg), N@disp(%base,%index,scale))");
+	ck_assert_int_eq(usdt_parse_args("3@%eax", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("4@%xyz", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("4@(%rax,%rbx,3)", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("4@8(%rax", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("4@$", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("eax", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("4@%eax 4@%eax 4@%eax", a, 2, &e), -E2BIG);
+}
+END_TEST
+
+/* File offset of vaddr through the section headers (an independent route). */
+static uint64_t section_offset(const char *path, uint64_t vaddr)
+{
+	int fd = open(path, O_RDONLY);
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	uint64_t off = 0;
+
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		gelf_getshdr(scn, &sh);
+		if (sh.sh_addr && vaddr >= sh.sh_addr && vaddr < sh.sh_addr + sh.sh_size &&
+		    sh.sh_type != SHT_NOBITS)
+			off = sh.sh_offset + (vaddr - sh.sh_addr);
+	}
+	elf_end(elf);
+	close(fd);
+	return off;
+}
+
+START_TEST(notes_of_a_built_program)
+{
+	static const char *bins[] = {"target_pie", "target_nopie"};
+
+	for (int b = 0; b < 2; b++) {
+		struct usdt_probe *p = NULL;
+		struct rb_error e = {0};
+		char path[512];
+		unsigned char byte = 0;
+		size_t n = 0;
+		int fd;
+
+		testbin_path(path, sizeof(path), bins[b]);
+		ck_assert_msg(!usdt_find(path, "rbtest", "hit", &p, &n, &e), "%s", e.msg);
+		ck_assert_uint_eq(n, 1);
+		ck_assert_str_eq(p[0].provider, "rbtest");
+		ck_assert_str_eq(p[0].name, "hit");
+		ck_assert_int_eq(p[0].nargs, 2);
+		ck_assert(p[0].args[0].is_signed && p[0].args[0].size == 4);
+		ck_assert(p[0].args[1].is_signed && p[0].args[1].size == 8);
+		ck_assert_uint_ne(p[0].sema_addr, 0);
+		ck_assert_uint_eq(p[0].sema_off, section_offset(path, p[0].sema_addr));
+		ck_assert_uint_eq(p[0].file_off, section_offset(path, p[0].addr));
+		fd = open(path, O_RDONLY);
+		ck_assert_int_eq(pread(fd, &byte, 1, (off_t)p[0].file_off), 1);
+		close(fd);
+		ck_assert_uint_eq(byte, 0x90); /* the nop <sys/sdt.h> puts at the probe site */
+		free(p);
+	}
+}
+END_TEST
+
+START_TEST(missing_probe_and_no_notes)
+{
+	struct usdt_probe *p = NULL;
+	struct rb_error e = {0};
+	char path[512], want[700];
+	size_t n = 7;
+
+	testbin_path(path, sizeof(path), "target_pie");
+	ck_assert_int_eq(usdt_find(path, "rbtest", "miss", &p, &n, &e), -ENOENT);
+	snprintf(want, sizeof(want),
+		 "%s: no USDT probe rbtest:miss in .note.stapsdt (it has rbtest:hit)", path);
+	ck_assert_str_eq(e.msg, want);
+	testbin_path(path, sizeof(path), "plain");
+	ck_assert_int_eq(usdt_read_probes(path, &p, &n, &e), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(p);
+}
+END_TEST
+
+/* Corrupt the note descriptor sizes: an error or a result, never a crash. */
+START_TEST(corrupted_notes)
+{
+	char path[512];
+	struct usdt_probe *p = NULL;
+	struct rb_error e = {0};
+	size_t n;
+
+	for (int i = 0; i < 64; i++) {
+		ck_assert_int_eq(testbin_sh("cp target_pie corrupt && off=$(readelf -SW corrupt | "
+					    "awk '$2==\".note.stapsdt\"{print $5}') && "
+					    "printf '\\%03o' | dd of=corrupt bs=1 "
+					    "seek=$((0x$off + %d)) conv=notrunc 2>/dev/null",
+					    i * 37 % 256, i % 60),
+				 0);
+		testbin_path(path, sizeof(path), "corrupt");
+		if (!usdt_read_probes(path, &p, &n, &e))
+			free(p);
+		p = NULL;
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("usdt");
+	TCase *tc = tcase_create("usdt");
+	int ret;
+
+	testbin_write("target.c", testbin_target_src);
+	testbin_write("plain.c", "int main(void) { return 0; }\n");
+	must(testbin_sh("gcc -O2 -g0 -o target_pie target.c"), "gcc (PIE)");
+	must(testbin_sh("gcc -O2 -g0 -no-pie -o target_nopie target.c"), "gcc -no-pie");
+	must(testbin_sh("gcc -O2 -o plain plain.c"), "gcc plain");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, args_every_form);
+	tcase_add_test(tc, args_errors);
+	tcase_add_test(tc, notes_of_a_built_program);
+	tcase_add_test(tc, missing_probe_and_no_notes);
+	tcase_add_test(tc, corrupted_notes);
+	suite_add_tcase(s, tc);
+	ret = test_run_suite(s);
+	testbin_cleanup();
+	return ret;
+}
