@@ -281,8 +281,13 @@ static void print_hot(FILE *f, const struct rb_vlog_report *r)
 {
 	size_t i;
 
-	/* Visits only mean something when the log shows every visit (level 2). */
-	if (r->level < 2)
+	bool revisited = false;
+
+	/* Visits only mean something when the log shows every visit (level 2), and only
+	 * when the verifier came back to some instruction (loops, several paths). */
+	for (i = 0; i < r->nr_visits && !revisited; i++)
+		revisited = r->visits[i] > 1;
+	if (r->level < 2 || !revisited)
 		return;
 	if (r->nr_loops) {
 		fprintf(f, "  loops (instructions verified inside them):\n");

@@ -296,6 +296,26 @@ START_TEST(families)
 }
 END_TEST
 
+/* A failing helper call: its arguments are the state that matters (r1-r5 kept). */
+START_TEST(failing_call_keeps_args)
+{
+	struct rb_vlog_report r;
+
+	analyze("arg_type.l2.log", &r);
+	ck_assert_uint_eq(r.nr_state, 3);
+	ck_assert_str_eq(find_reg(&r, 1)->type, "map_ptr");
+	ck_assert_str_eq(find_reg(&r, 1)->detail, "map=counts,ks=4,vs=8");
+	ck_assert_str_eq(find_reg(&r, 2)->type, "ctx");
+	rb_vlog_report_free(&r);
+	/* ... while a call that went through leaves only r0 and r6-r10 (see null_deref). */
+	analyze("unreleased_ref.l2.log", &r);
+	ck_assert_ptr_null(find_reg(&r, 1));
+	ck_assert_str_eq(find_reg(&r, 6)->type, "ringbuf_mem");
+	ck_assert_str_eq(find_reg(&r, 6)->detail, "ref_obj_id=2,sz=4");
+	rb_vlog_report_free(&r);
+}
+END_TEST
+
 START_TEST(loop_tail)
 {
 	struct rb_vlog_report r;
@@ -571,6 +591,7 @@ int main(void)
 	tcase_add_test(tc, state_values);
 	tcase_add_test(tc, null_deref);
 	tcase_add_loop_test(tc, families, 0, sizeof(family_cases) / sizeof(family_cases[0]));
+	tcase_add_test(tc, failing_call_keeps_args);
 	tcase_add_test(tc, loop_tail);
 	tcase_add_test(tc, accepted_loop);
 	tcase_add_test(tc, stats_only);
