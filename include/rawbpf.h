@@ -68,7 +68,7 @@ RB_API void rb_set_trace(rb_trace_fn fn, void *ctx);
 enum rb_vlog_line_kind {
 	RB_VLOG_OTHER,	   /* anything else: the kernel's messages ("R0 invalid mem access ...") */
 	RB_VLOG_INSN,	   /* "8: (79) r1 = *(u64 *)(r0 +0)" optionally "   ; R1=..." */
-	RB_VLOG_STATE,	   /* "8: R0=map_value(...) R10=fp0": the full state entering insn 8 */
+	RB_VLOG_STATE,	   /* "8: R0=map_value(...) R10=fp0": registers changed entering 8 */
 	RB_VLOG_BRANCH,	   /* "from 6 to 9: R0=..." or "from 6 to 8: safe": a path resumes */
 	RB_VLOG_SAFE,	   /* "19: safe": this state was already proven safe */
 	RB_VLOG_SOURCE,	   /* "; *val += 1; @ file.bpf.c:19": source text from line_info */
@@ -202,7 +202,8 @@ struct rb_vlog_report {
 	int src_line;
 	char src_text[256];
 	/* The register and stack state at the failing instruction: the last full state
-	 * printed, updated by the changes printed after each instruction since. */
+	 * printed (a branch line, or the first state), updated by every change printed since
+	 * (state lines and the "; R1=..." after instructions; r1-r5 die at helper calls). */
 	size_t nr_state;
 	struct rb_vlog_value state[96];
 	/* The branches taken on the way there ("from A to B" of the failing path). */

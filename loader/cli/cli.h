@@ -19,7 +19,7 @@ int cmd_disasm(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
 int cmd_relo(int argc, char **argv);
 /* load */
-/* verify */
+int cmd_verify(int argc, char **argv);
 /* map */
 /* unpin */
 int cmd_probe(int argc, char **argv);

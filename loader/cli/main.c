@@ -22,7 +22,7 @@ static const struct command commands[] = {
 	{ "btf", cmd_btf, "dump BTF (raw like bpftool, JSON, or C)" },
 	{ "relo", cmd_relo, "dry run of prepare: every relocation, before and after" },
 	/* load */
-	/* verify */
+	{ "verify", cmd_verify, "why the verifier rejected a program, and what it cost" },
 	/* map */
 	/* unpin */
 	{ "probe", cmd_probe, "what this kernel supports (--json)" },
