@@ -13,7 +13,7 @@ fi
 
 # name|text the error must contain. cilium/ebpf's own test objects: fwd_decl uses an extern
 # with no BTF at all, loader-clang-* an extern constant (MY_CONST) that cilium fills in itself
-# and no kernel symbol provides.
+# and no kernel symbol provides; invalid_* are built to be invalid (the object model refuses them).
 expected_failures='
 fwd_decl-eb.elf|extern '"'"'fwd'"'"'
 fwd_decl-el.elf|extern '"'"'fwd'"'"'
@@ -23,6 +23,10 @@ loader-clang-9-eb.elf|MY_CONST
 loader-clang-9-el.elf|MY_CONST
 loader-clang-7-eb.elf|extern '"'"'MY_CONST'"'"' (strong): typeless ksym not resolved
 loader-clang-7-el.elf|extern '"'"'MY_CONST'"'"' (strong): typeless ksym not resolved
+invalid_btf_map_init-eb.elf|of the definition is not zero
+invalid_btf_map_init-el.elf|of the definition is not zero
+invalid_map-eb.elf|definition is not zero and has no meaning
+invalid_map-el.elf|definition is not zero and has no meaning
 '
 fail=0 n=0 ok=0 core=0
 while read -r path pkg endian; do
