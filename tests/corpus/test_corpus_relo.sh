@@ -32,7 +32,7 @@ fail=0 n=0 ok=0 core=0
 while read -r path pkg endian; do
 	n=$((n + 1))
 	name=$(basename "$path")
-	want=$(printf '%s\n' "$expected_failures" | grep -F "$name|" | cut -d'|' -f2-)
+	want=$(printf '%s\n' "$expected_failures" | awk -F'|' -v n="$name" '$1 == n { sub(/^[^|]*[|]/, ""); print }')
 	out=$(timeout 60 "$RAWBPF" relo "$path" 2>&1)
 	rc=$?
 	if [ -n "$want" ]; then
