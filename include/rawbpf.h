@@ -68,7 +68,7 @@ RB_API void rb_set_trace(rb_trace_fn fn, void *ctx);
 enum rb_vlog_line_kind {
 	RB_VLOG_OTHER,	   /* anything else: the kernel's messages ("R0 invalid mem access ...") */
 	RB_VLOG_INSN,	   /* "8: (79) r1 = *(u64 *)(r0 +0)" optionally "   ; R1=..." */
-	RB_VLOG_STATE,	   /* "8: R0=map_value(...) R10=fp0": the full state entering insn 8 */
+	RB_VLOG_STATE,	   /* "8: R0=map_value(...) R10=fp0": registers changed entering 8 */
 	RB_VLOG_BRANCH,	   /* "from 6 to 9: R0=..." or "from 6 to 8: safe": a path resumes */
 	RB_VLOG_SAFE,	   /* "19: safe": this state was already proven safe */
 	RB_VLOG_SOURCE,	   /* "; *val += 1; @ file.bpf.c:19": source text from line_info */
@@ -202,7 +202,8 @@ struct rb_vlog_report {
 	int src_line;
 	char src_text[256];
 	/* The register and stack state at the failing instruction: the last full state
-	 * printed, updated by the changes printed after each instruction since. */
+	 * printed (a branch line, or the first state), updated by every change printed since
+	 * (state lines and the "; R1=..." after instructions; r1-r5 die at helper calls). */
 	size_t nr_state;
 	struct rb_vlog_value state[96];
 	/* The branches taken on the way there ("from A to B" of the failing path). */
@@ -427,7 +428,7 @@ struct rb_program_info {
 	int attach_type_id;	   /* enum bpf_attach_type, -1 when there is none */
 	const char *attach_target; /* "sched/sched_switch", "do_unlinkat+0x10", "" when none */
 	const char *attach_btf_name; /* kernel BTF name the target resolves to, or NULL */
-	const char *attach_error;  /* a malformed target (loading fails with this), or NULL */
+	const char *attach_error;  /* a malformed target (auto-attach fails with it), or NULL */
 	size_t insn_cnt;
 	uint64_t section_offset;   /* byte offset of the function in its section */
 	bool subprog;		   /* a .text function */
@@ -512,6 +513,15 @@ struct rb_extern_info {
 };
 RB_API size_t rb_object_extern_count(const struct rb_object *obj);
 RB_API int rb_object_extern(const struct rb_object *obj, size_t idx, struct rb_extern_info *out);
+
+/*
+ * Program idx as it is in the object, in the verifier's syntax ("   4: (18) r1 = map[counts]"),
+ * with the source lines of line_info ("; prog.bpf.c:42  <source text>"), its signature from
+ * func_info, and relocation targets named; with_subprogs appends the subprograms it reaches.
+ * *text is allocated; free() it.
+ */
+RB_API int rb_object_disasm(const struct rb_object *obj, size_t idx, bool with_subprogs,
+			    char **text, struct rb_error *err);
 
 /* Names of the kernel's enums as bpftool prints them; NULL when unknown. */
 RB_API const char *rb_prog_type_name(uint32_t type);
