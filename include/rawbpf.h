@@ -428,7 +428,7 @@ struct rb_program_info {
 	int attach_type_id;	   /* enum bpf_attach_type, -1 when there is none */
 	const char *attach_target; /* "sched/sched_switch", "do_unlinkat+0x10", "" when none */
 	const char *attach_btf_name; /* kernel BTF name the target resolves to, or NULL */
-	const char *attach_error;  /* a malformed target (loading fails with this), or NULL */
+	const char *attach_error;  /* a malformed target (auto-attach fails with it), or NULL */
 	size_t insn_cnt;
 	uint64_t section_offset;   /* byte offset of the function in its section */
 	bool subprog;		   /* a .text function */
@@ -513,6 +513,15 @@ struct rb_extern_info {
 };
 RB_API size_t rb_object_extern_count(const struct rb_object *obj);
 RB_API int rb_object_extern(const struct rb_object *obj, size_t idx, struct rb_extern_info *out);
+
+/*
+ * Program idx as it is in the object, in the verifier's syntax ("   4: (18) r1 = map[counts]"),
+ * with the source lines of line_info ("; prog.bpf.c:42  <source text>"), its signature from
+ * func_info, and relocation targets named; with_subprogs appends the subprograms it reaches.
+ * *text is allocated; free() it.
+ */
+RB_API int rb_object_disasm(const struct rb_object *obj, size_t idx, bool with_subprogs,
+			    char **text, struct rb_error *err);
 
 /* Names of the kernel's enums as bpftool prints them; NULL when unknown. */
 RB_API const char *rb_prog_type_name(uint32_t type);

@@ -15,9 +15,9 @@
 
 /* Each subcommand: argv[0] is the subcommand name. Returns the exit status. */
 int cmd_inspect(int argc, char **argv);
-/* disasm */
+int cmd_disasm(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
-/* relo */
+int cmd_relo(int argc, char **argv);
 /* load */
 int cmd_verify(int argc, char **argv);
 /* map */

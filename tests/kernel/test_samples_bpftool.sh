@@ -20,12 +20,14 @@ command -v unshare >/dev/null || { echo "SKIP: unshare (util-linux) not installe
 
 # expected_failure NAME -> "PATTERN|REASON" when NAME is known not to load on this machine.
 expected_failure() {
+	eperm="Operation not permitted"
 	case $1 in
-	fentry) echo "Operation not permitted|fentry/fexit (BPF trampolines) are refused with EPERM on this kernel" ;;
-	lsm) echo "Operation not permitted|lsm programs (BPF trampolines, like fentry) are refused with EPERM on this kernel" ;;
+	fentry) echo "$eperm|fentry/fexit (BPF trampolines) are refused with EPERM on this kernel" ;;
+	lsm) echo "$eperm|lsm programs (BPF trampolines, like fentry) are refused with EPERM here" ;;
 	ksyms_typed)
 		grep -q ' runqueues$' /proc/kallsyms ||
-			echo "failed to find the address for kernel symbol 'runqueues'|kernel without CONFIG_KALLSYMS_ALL: no address for the typed ksym 'runqueues'"
+			echo "failed to find the address for kernel symbol 'runqueues'|kernel without" \
+				"CONFIG_KALLSYMS_ALL: no address for the typed ksym 'runqueues'"
 		;;
 	esac
 }
@@ -89,5 +91,6 @@ for src in samples/*.bpf.c; do
 		fail=$((fail + 1))
 	fi
 done
-echo "samples: $srcs, $loaded load with bpftool, $expected fail for the known reason, $fail unexpected"
+echo "samples: $srcs, $loaded load with bpftool, $expected fail for the known reason," \
+	"$fail unexpected"
 [ $fail -eq 0 ]
