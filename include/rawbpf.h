@@ -55,6 +55,186 @@ typedef void (*rb_trace_fn)(const struct rb_trace_event *ev, void *ctx);
 /* Install (or with NULL remove) the process-wide trace hook. */
 RB_API void rb_set_trace(rb_trace_fn fn, void *ctx);
 
+/* ===== verifier logs (loader/vlog*): parse, classify, statistics ===== */
+
+/*
+ * The kernel's verifier log is text meant for people. These functions read it without a
+ * kernel (a log captured earlier works as well as a fresh one): each line is classified, the
+ * register state the verifier printed is parsed, the failure is put in a family with a hint,
+ * and the statistics lines are read. Instruction indexes are the verifier's, i.e. indexes
+ * into the final (relocated, linked) program: join them with the loader's per-instruction
+ * history through rb_vlog_foreach_line() or rb_vlog_report.fail_insn.
+ */
+enum rb_vlog_line_kind {
+	RB_VLOG_OTHER,	   /* anything else: the kernel's messages ("R0 invalid mem access ...") */
+	RB_VLOG_INSN,	   /* "8: (79) r1 = *(u64 *)(r0 +0)" optionally "   ; R1=..." */
+	RB_VLOG_STATE,	   /* "8: R0=map_value(...) R10=fp0": registers changed entering 8 */
+	RB_VLOG_BRANCH,	   /* "from 6 to 9: R0=..." or "from 6 to 8: safe": a path resumes */
+	RB_VLOG_SAFE,	   /* "19: safe": this state was already proven safe */
+	RB_VLOG_SOURCE,	   /* "; *val += 1; @ file.bpf.c:19": source text from line_info */
+	RB_VLOG_FUNC,	   /* "func#0 @0": a subprogram starts at an instruction */
+	RB_VLOG_LIVE_REGS, /* "Live regs before insn:" and its "  3: .12..... (85) call ..." */
+	RB_VLOG_DEBUG, /* "mark_precise: ...", "SCC enter (1)", "(0) frame 0 insn 5 +live -16" */
+	RB_VLOG_STATS, /* "processed N insns (limit L) max_states_per_insn ..." */
+	RB_VLOG_TIME,  /* "verification time N usec" */
+	RB_VLOG_STACK, /* "stack depth 8+16" */
+	RB_VLOG_BLANK,
+};
+
+/* One line of a log; every pointer points into the log text (not NUL-terminated). */
+struct rb_vlog_line {
+	enum rb_vlog_line_kind kind;
+	const char *text; /* the whole line, without its newline */
+	size_t len;
+	int insn;	  /* INSN, STATE, SAFE, LIVE_REGS, FUNC: the index; BRANCH: the target;
+			   * else -1 */
+	int from_insn;	  /* BRANCH: where the jump was, else -1 */
+	bool safe;	  /* BRANCH "from 6 to 8: safe" (SAFE lines are safe too) */
+	int frame;	  /* STATE/BRANCH "frameN:" prefix, else 0; FUNC: the subprogram number */
+	const char *code; /* INSN, LIVE_REGS: "(79) r1 = *(u64 *)(r0 +0)"; SOURCE: the source */
+	size_t code_len;
+	const char *regs; /* INSN: what follows "; "; STATE, BRANCH: the registers (from any
+			   * "frameN:"); else NULL */
+	size_t regs_len;
+	const char *file; /* SOURCE: "file.bpf.c" of "@ file.bpf.c:19", else NULL */
+	size_t file_len;
+	int src_line; /* SOURCE: 19, else 0 */
+};
+
+/* Classify one line (text of len bytes, no newline). Never fails: unknown text is OTHER. */
+RB_API void rb_vlog_line_parse(const char *text, size_t len, struct rb_vlog_line *out);
+
+/*
+ * Call fn for each line of the log, in order (the verify command prints its annotated log
+ * this way, looking up each instruction's history). Stops early when fn returns non-zero
+ * and returns that value; 0 after the last line.
+ */
+typedef int (*rb_vlog_line_fn)(const struct rb_vlog_line *line, void *ctx);
+RB_API int rb_vlog_foreach_line(const char *log, size_t len, rb_vlog_line_fn fn, void *ctx);
+
+/* One register or stack slot as the verifier printed it ("R0=map_value_or_null(id=1,...)"). */
+struct rb_vlog_value {
+	int frame;     /* call frame: 0 is the main program */
+	int reg;       /* 0..10, or -1 for a stack slot */
+	int stack_off; /* stack slot: its offset from the frame pointer (fp-8 is -8) */
+	bool precise;  /* "P" prefix: the verifier tracks this value precisely */
+	bool is_const; /* a known number ("R2=16"); value holds it */
+	uint64_t value;
+	char type[40];	  /* "scalar", "map_value_or_null", "ctx", "fp", "pkt", ...; for a
+			   * stack slot its contents: "mmmmmmmm", "0000????", or a spilled type */
+	char detail[200]; /* what the parentheses held: "id=1,map=counts,ks=4,vs=8"; for
+			   * "fp-16" "off=-16"; truncated when longer */
+};
+
+/*
+ * Parse the registers and stack slots of a state text ("R0=... R10=fp0 fp-8=mmmm????", with
+ * an optional "frameN: " before each frame's part). Writes at most max values to out and
+ * returns how many the text holds (which may be more than max).
+ */
+RB_API size_t rb_vlog_state_parse(const char *text, size_t len, struct rb_vlog_value *out,
+				  size_t max);
+
+/* A failure family: a stable id for scripts and docs, a title, and a hint in plain words. */
+struct rb_vlog_family {
+	const char *id;	   /* "null-deref", "map-value-oob", ..., "unknown" */
+	const char *title; /* "pointer that may be NULL used without a check" */
+	const char *hint;  /* what to change in the program */
+};
+
+/* All families, in a stable order; *n receives their number. */
+RB_API const struct rb_vlog_family *rb_vlog_families(size_t *n);
+RB_API const struct rb_vlog_family *rb_vlog_family_by_id(const char *id);
+/* The family of a kernel message (one or more lines); the "unknown" family when none fits. */
+RB_API const struct rb_vlog_family *rb_vlog_classify(const char *msg);
+
+/* The statistics lines (BPF_LOG_STATS, level 4; printed on success and failure). */
+#define RB_VLOG_MAX_SUBPROGS 256
+struct rb_vlog_stats {
+	bool have_processed;	  /* the "processed ..." line was found */
+	uint64_t insns_processed; /* processed N insns */
+	uint64_t insn_limit;	  /* (limit L) */
+	uint64_t max_states_per_insn;
+	uint64_t total_states;
+	uint64_t peak_states;
+	uint64_t mark_read; /* absent on newer kernels' lines: 0 */
+	bool have_time;
+	uint64_t verification_usec;   /* verification time N usec */
+	unsigned int nr_stack_depths; /* "stack depth 8+16": one per subprogram */
+	uint32_t stack_depth[RB_VLOG_MAX_SUBPROGS];
+	uint64_t stack_depth_total; /* their sum */
+};
+
+enum rb_vlog_verdict {
+	RB_VLOG_ACCEPTED, /* the log ends in statistics with no complaint before them */
+	RB_VLOG_REJECTED, /* the kernel stopped with a message */
+	RB_VLOG_EMPTY,	  /* nothing to read */
+};
+
+/* A source line of the program and how often the verifier walked through it. */
+struct rb_vlog_src_visits {
+	char file[128];
+	int line;
+	char text[160]; /* the source text as line_info recorded it (truncated) */
+	uint64_t visits;
+};
+
+/* A loop: a jump back from latch to header; the verifier walked its body visits times. */
+struct rb_vlog_loop {
+	int header, latch;
+	uint64_t visits;
+	char src_file[128]; /* the source line of the header, when the log has line_info */
+	int src_line;
+	char src_text[160];
+};
+
+#define RB_VLOG_MAX_PATH 64
+/* What the log says, in one structure. Free with rb_vlog_report_free(). */
+struct rb_vlog_report {
+	enum rb_vlog_verdict verdict;
+	int level;	   /* 2 when the log shows every state (level 2), else 1 */
+	bool head_missing; /* the log does not start at the beginning (a rotated buffer) */
+	/* For a rejected program: */
+	int fail_insn;	     /* the last instruction the verifier printed, -1 if none */
+	char fail_code[160]; /* its text: "(79) r1 = *(u64 *)(r0 +0)" */
+	char message[1024];  /* the kernel's message, lines joined with '\n', as written */
+	const struct rb_vlog_family *family;
+	char src_file[128]; /* the last source comment before the failing instruction */
+	int src_line;
+	char src_text[256];
+	/* The register and stack state at the failing instruction: the last full state
+	 * printed (a branch line, or the first state), updated by every change printed since
+	 * (state lines and the "; R1=..." after instructions; r1-r5 die at helper calls). */
+	size_t nr_state;
+	struct rb_vlog_value state[96];
+	/* The branches taken on the way there ("from A to B" of the failing path). */
+	unsigned int nr_path;
+	struct {
+		int from, to;
+	} path[RB_VLOG_MAX_PATH];
+	struct rb_vlog_stats stats;
+	/* How many times each instruction was printed as verified (level 2 shows each visit;
+	 * level 1 only the last path); visits[i] for i < nr_visits. */
+	uint32_t *visits;
+	size_t nr_visits;
+	/* Source lines by visits, most visited first (needs line_info in the program). */
+	struct rb_vlog_src_visits *src_visits;
+	size_t nr_src_visits;
+	/* Loops, found from the back-edges ("goto pc-7") of the instructions the log shows,
+	 * by visits (all instructions from header to latch), most visited first. */
+	struct rb_vlog_loop *loops;
+	size_t nr_loops;
+};
+
+/*
+ * Read a whole log. Returns 0, or a negative errno (-ENOMEM) with err filled. The report
+ * owns its arrays; the log text is not kept.
+ */
+RB_API int rb_vlog_analyze(const char *log, size_t len, struct rb_vlog_report *out,
+			   struct rb_error *err);
+RB_API void rb_vlog_report_free(struct rb_vlog_report *r);
+/* Only the statistics lines (cheap: reads the last lines of the log). 0 or -ENOENT. */
+RB_API int rb_vlog_stats_parse(const char *log, size_t len, struct rb_vlog_stats *out);
+
 /* ===== BTF (btf/): open, dump ===== */
 
 /*
@@ -248,7 +428,7 @@ struct rb_program_info {
 	int attach_type_id;	   /* enum bpf_attach_type, -1 when there is none */
 	const char *attach_target; /* "sched/sched_switch", "do_unlinkat+0x10", "" when none */
 	const char *attach_btf_name; /* kernel BTF name the target resolves to, or NULL */
-	const char *attach_error;  /* a malformed target (loading fails with this), or NULL */
+	const char *attach_error;  /* a malformed target (auto-attach fails with it), or NULL */
 	size_t insn_cnt;
 	uint64_t section_offset;   /* byte offset of the function in its section */
 	bool subprog;		   /* a .text function */
@@ -333,6 +513,15 @@ struct rb_extern_info {
 };
 RB_API size_t rb_object_extern_count(const struct rb_object *obj);
 RB_API int rb_object_extern(const struct rb_object *obj, size_t idx, struct rb_extern_info *out);
+
+/*
+ * Program idx as it is in the object, in the verifier's syntax ("   4: (18) r1 = map[counts]"),
+ * with the source lines of line_info ("; prog.bpf.c:42  <source text>"), its signature from
+ * func_info, and relocation targets named; with_subprogs appends the subprograms it reaches.
+ * *text is allocated; free() it.
+ */
+RB_API int rb_object_disasm(const struct rb_object *obj, size_t idx, bool with_subprogs,
+			    char **text, struct rb_error *err);
 
 /* Names of the kernel's enums as bpftool prints them; NULL when unknown. */
 RB_API const char *rb_prog_type_name(uint32_t type);
@@ -464,7 +653,94 @@ RB_API const void *rb_prepared_kconfig(const struct rb_prepared *pp, int *map_id
 RB_API size_t rb_prepared_core_pending(const struct rb_prepared *pp);
 RB_API void rb_prepared_free(struct rb_prepared *pp);
 
+/* ===== verifier logs joined with the loader's history (loader/vlog_join) ===== */
+
+/*
+ * What the loader did to the instruction a verifier log names (its index in the linked
+ * program), from the program's history: the function it came from and the relocation
+ * decisions that patched it. This is how a log line is tied back to the loader's work.
+ */
+struct rb_vlog_insn_note {
+	const struct rb_linked_func *func; /* main program or appended subprogram */
+	uint32_t func_insn;		   /* index inside that function as compiled */
+	bool func_start;		   /* the function's first instruction */
+	const struct rb_relo_decision *decisions[8]; /* in order; nr_decisions of them */
+	unsigned int nr_decisions;
+	bool poisoned; /* a decision poisoned it (CO-RE miss, weak kfunc) */
+};
+
+/* Fill out for instruction insn of p; -ENOENT when p has no such instruction or history. */
+RB_API int rb_vlog_insn_note(const struct rb_linked_prog *p, int insn,
+			     struct rb_vlog_insn_note *out);
+
 /* ===== load, attach, run (loader/) ===== */
+
+/*
+ * Load (stage 3): the object's BTF sanitised for this kernel and loaded, its maps created
+ * (or reused from pins) and filled, its prepared programs loaded with their verifier logs.
+ * Any failure closes everything created so far (unless keep_going, where each program
+ * stands alone and the others still load).
+ */
+struct rb_prepared;
+
+/* --map NAME.ATTR=N: attr is "max_entries", "value_size", "key_size" or "map_flags". */
+struct rb_map_override {
+	const char *map;
+	const char *attr;
+	uint64_t value;
+};
+
+struct rb_load_opts {
+	size_t sz;			 /* sizeof(struct rb_load_opts) */
+	const char *const *only_progs;	 /* load only these programs (--prog); NULL: all */
+	size_t only_prog_cnt;
+	bool keep_going;		 /* load each program on its own; report every refusal */
+	uint32_t log_level;		 /* 0: none on success, level 1 on failure; else always */
+	uint32_t log_max;		 /* bound on a verifier log buffer; 0: 64 MiB */
+	const char *pin_root;		 /* where maps pinned by name live; NULL: /sys/fs/bpf */
+	const struct rb_map_override *overrides;
+	size_t override_cnt;
+};
+
+struct rb_loaded;
+
+RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
+			  const struct rb_load_opts *opts, struct rb_loaded **out,
+			  struct rb_error *err);
+/* Close every fd, in reverse order of creation; NULL is fine. */
+RB_API void rb_loaded_free(struct rb_loaded *l);
+
+struct rb_loaded_prog_info {
+	const char *name;
+	size_t obj_prog;     /* the object's program index */
+	int fd;		     /* -1 when not loaded */
+	uint32_t id;	     /* kernel program id (0 when not loaded) */
+	char tag[17];	     /* hex */
+	int err;	     /* the load's -errno, 0 when it loaded, 1 when skipped (--prog) */
+	const char *log;     /* verifier log taken (NULL when none) */
+	bool log_truncated;
+	const char *reason;  /* the log's last lines that hold the reason ("" when none) */
+	const char *explain; /* the refusal in words ("" when it loaded) */
+	uint32_t verified_insns;
+};
+
+struct rb_loaded_map_info {
+	const char *name;
+	size_t obj_map;	 /* the object's map index */
+	int fd;		 /* -1 for maps without a kernel object (arena data) */
+	uint32_t id;
+	bool reused;	 /* taken from a pin (pinning by name) */
+	const char *pin_path; /* where it is pinned, or NULL */
+};
+
+RB_API size_t rb_loaded_prog_count(const struct rb_loaded *l);
+RB_API int rb_loaded_prog(const struct rb_loaded *l, size_t i, struct rb_loaded_prog_info *out);
+RB_API size_t rb_loaded_map_count(const struct rb_loaded *l);
+RB_API int rb_loaded_map(const struct rb_loaded *l, size_t i, struct rb_loaded_map_info *out);
+/* The loaded BTF's fd and id (-1 / 0 when the object has none or it was left out). */
+RB_API int rb_loaded_btf(const struct rb_loaded *l, uint32_t *id);
+/* Why the BTF was left out ("" when it loaded or there is none): loading went on without. */
+RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l);
 
 #ifdef __cplusplus
 }

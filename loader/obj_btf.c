@@ -270,9 +270,10 @@ static int classify_extern(struct rb_object *obj, struct obj_extern *e, struct r
 	int tid;
 
 	btf_find_each(btf, e->name, extern_candidate, &f);
+	/* Not declared to BTF (an assembler-level symbol, or a function declared but never
+	 * defined): keep the guess from the symbol table; prepare decides what it means. */
 	if (!f.found)
-		return rb_errorf(err, ENOENT, "%s: extern '%s' (symbol %d) has no extern VAR or FUNC "
-				 "in the object's BTF", obj_file(obj), e->name, e->sym);
+		return 0;
 	e->btf_id = f.found;
 	t = btf_type(btf, f.found);
 	if (!datasec_of(btf, f.found, &sec)) {

@@ -410,6 +410,13 @@ int obj_collect_btf_maps(struct rb_object *obj, struct rb_error *err)
 			break;
 		}
 		ret = parse_def(&c, def_id, false, m, &values_off[i]);
+		/* Attributes live in the types; bytes in the section mean an initialiser the
+		 * loader would ignore (only `values` slots, relocated and zero, are allowed). */
+		for (uint64_t b = 0; !ret && s->data && b < m->def_size; b++)
+			if (s->data[c.off + b])
+				ret = map_err(&c, NULL, "byte %llu of the definition is not zero "
+					      "(map attributes are types, not values)",
+					      (unsigned long long)b);
 	}
 	if (!ret)
 		ret = collect_slots(obj, values_off, first, err);

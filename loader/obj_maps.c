@@ -124,9 +124,22 @@ int obj_collect_legacy_maps(struct rb_object *obj, struct rb_error *err)
 		m->max_entries = elf_file_u32(ef, d + 12);
 		if (rec >= 20)
 			m->map_flags = elf_file_u32(ef, d + 16);
-		/* iproute2's struct bpf_elf_map: id at 20, pinning at 24 (2 = global namespace). */
+		/* iproute2's struct bpf_elf_map: id at 20, pinning at 24 (2 = global namespace),
+		 * inner_id and inner_idx up to 36. Anything else must be zero: bytes we do not
+		 * understand would silently change what the map is. */
 		if (rec >= 28 && elf_file_u32(ef, d + 24))
 			m->pinning = 1;
+		for (uint64_t b = rec >= 28 ? 36 : 20; b < rec; b++) {
+			if (d[b]) {
+				ret = rb_errorf(err, EINVAL, "%s: section 'maps' [%u]: map '%s' at "
+						"offset 0x%llx: byte %llu of its %llu-byte definition "
+						"is not zero and has no meaning to this loader",
+						obj_file(obj), s->idx, sym->name,
+						(unsigned long long)sym->value,
+						(unsigned long long)b, (unsigned long long)rec);
+				goto out;
+			}
+		}
 		if (!m->name || !m->real_name) {
 			ret = rb_errorf(err, ENOMEM, "%s: out of memory", obj_file(obj));
 			goto out;

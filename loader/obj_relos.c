@@ -104,17 +104,27 @@ static int classify(const struct relo_ctx *c, const struct elf_reloc *r, struct 
 		return 0;
 	}
 	if ((int)sym->shndx == obj->maps_sec || (int)sym->shndx == obj->legacy_maps_sec) {
+		/* Against the section symbol (a static map), the offset is in the insn. */
+		uint64_t off = sym->value + (sym->type == STT_SECTION ? (uint32_t)insn->imm : 0);
+
 		for (size_t i = 0; i < obj->map_cnt; i++) {
 			const struct obj_map *m = &obj->maps[i];
 
-			if (m->sec_idx == (int)sym->shndx && m->sec_off == sym->value &&
+			if (m->sec_idx == (int)sym->shndx && m->sec_off == off &&
 			    (m->kind == OBJ_MAP_BTF || m->kind == OBJ_MAP_LEGACY)) {
 				out->kind = OBJ_RELO_MAP;
 				out->map_idx = i;
 				return 0;
 			}
 		}
-		return relo_error(c, err, "no map is defined at the symbol's offset", sname);
+		{
+			char what[160];
+
+			snprintf(what, sizeof(what), "no map definition starts at offset 0x%llx of "
+				 "section '%s' (a static map without a symbol?)",
+				 (unsigned long long)off, ef->secs[sym->shndx].name);
+			return relo_error(c, err, what, sname);
+		}
 	}
 	idx = obj_map_for_section(obj, sym->shndx);
 	if (idx >= 0) {

@@ -65,7 +65,7 @@ struct obj_prog {
 	/* Section rule; NULL when the section name is unknown (then type is UNSPEC). */
 	const struct secdef *def;
 	struct secdef_attach attach;
-	char *attach_error;     /* a malformed target: the sentence, reported at load */
+	char *attach_error;     /* a malformed target: the sentence; only auto-attach fails */
 	char *attach_text;      /* the target in one line ("" when none) */
 	uint32_t prog_type;
 	int attach_type;        /* SECDEF_NO_ATTACH when none */

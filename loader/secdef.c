@@ -453,25 +453,34 @@ static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
 
 const char *secdef_nearest(const char *sec, char *buf, size_t len)
 {
-	size_t best = (size_t)-1, n = strcspn(sec, "/");
-	const struct secdef *bd = NULL;
+	size_t best = (size_t)-1, glued = 0, n;
+	const struct secdef *bd = NULL, *bg = NULL;
 	char p[64];
 
 	if (sec[0] == '?')
-		sec++, n--;
+		sec++;
+	n = strcspn(sec, "/");
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		size_t d;
+		size_t d, pl;
 
 		secdef_prefix(&table[i], p, sizeof(p));
+		pl = strcspn(p, "/");
 		/* Compare like with like: the first component of the table entry. */
-		d = edit_distance(sec, n, p, strcspn(p, "/"));
+		d = edit_distance(sec, n, p, pl);
 		if (d < best) {
 			best = d;
 			bd = &table[i];
 		}
+		/* A known prefix with more text glued on ("socket_filter"). */
+		if (pl < n && pl > glued && !strncmp(sec, p, pl)) {
+			glued = pl;
+			bg = &table[i];
+		}
 	}
-	/* A hint only helps if it is close; half the word changed is another word. */
-	if (!bd || best > (n + 1) / 2 + 1)
+	/* A hint only helps if it is close: a typo, not another word. */
+	if (!bd || best > (n / 3 > 1 ? n / 3 : 1))
+		bd = bg;
+	if (!bd)
 		return NULL;
 	secdef_prefix(bd, buf, len);
 	buf[strcspn(buf, "/")] = '\0';

@@ -15,11 +15,11 @@
 
 /* Each subcommand: argv[0] is the subcommand name. Returns the exit status. */
 int cmd_inspect(int argc, char **argv);
-/* disasm */
+int cmd_disasm(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
-/* relo */
+int cmd_relo(int argc, char **argv);
 /* load */
-/* verify */
+int cmd_verify(int argc, char **argv);
 /* map */
 /* unpin */
 int cmd_probe(int argc, char **argv);

@@ -334,8 +334,9 @@ static void print_json(const struct rb_object *obj)
 		json_end_object(&j);
 		if (!pi.subprog && rb_object_program_check_type(obj, i, &e))
 			json_string(&j, "error", e.msg);
-		else if (pi.attach_error)
-			json_string(&j, "error", pi.attach_error);
+		else
+			json_null(&j, "error");
+		json_string(&j, "attach_error", pi.attach_error);
 		json_end_object(&j);
 	}
 	json_end_array(&j);

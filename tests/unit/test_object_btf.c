@@ -365,6 +365,19 @@ START_TEST(maps_definition_not_struct)
 }
 END_TEST
 
+START_TEST(maps_initialised_bytes)
+{
+	unsigned int idx;
+
+	load_btfmaps();
+	idx = maps_idx();
+	/* 'sized' at 0xc8: a non-zero byte in its definition is an initialiser we would drop */
+	img[objtest_shdr(img, idx)->sh_offset + 0xc8 + 9] = 1;
+	expect_error("bad.o: section '.maps' [%u]: map 'sized' at offset 0xc8: byte 9 of the "
+		     "definition is not zero (map attributes are types, not values)", idx);
+}
+END_TEST
+
 START_TEST(bad_btf_header)
 {
 	unsigned int idx;
@@ -421,6 +434,7 @@ int main(void)
 	tcase_add_test(tc, maps_values_not_last);
 	tcase_add_test(tc, maps_key_size_conflict);
 	tcase_add_test(tc, maps_definition_not_struct);
+	tcase_add_test(tc, maps_initialised_bytes);
 	tcase_add_test(tc, bad_btf_header);
 	tcase_add_test(tc, relaxed_maps_ignores_unknown);
 	suite_add_tcase(s, tc);

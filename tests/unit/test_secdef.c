@@ -161,6 +161,12 @@ START_TEST(nearest_prefix)
 	ck_assert_str_eq(secdef_nearest("?xpd", buf, sizeof(buf)), "xdp");
 	ck_assert_str_eq(secdef_nearest("cgroup_sbk/ingress", buf, sizeof(buf)), "cgroup_skb");
 	ck_assert_ptr_null(secdef_nearest("completely_unrelated_name", buf, sizeof(buf)));
+	ck_assert_ptr_null(secdef_nearest("static", buf, sizeof(buf)));
+	ck_assert_ptr_null(secdef_nearest("other", buf, sizeof(buf)));
+	/* a known prefix with more glued on */
+	ck_assert_str_eq(secdef_nearest("socket_filter/x", buf, sizeof(buf)), "socket");
+	ck_assert_str_eq(secdef_nearest("kprobe_multi/x", buf, sizeof(buf)), "kprobe.multi");
+	ck_assert_str_eq(secdef_nearest("socket/tail", buf, sizeof(buf)), "socket");
 }
 END_TEST
 
