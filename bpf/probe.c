@@ -861,6 +861,17 @@ static void run_feature_probe(enum probe_feature f, struct probe_result *r)
 	case PROBE_PROG_BIND_MAP:
 		probe_bind_map(r);
 		break;
+	case PROBE_MEMCG_ACCOUNT: {
+		/* bpf_ktime_get_coarse_ns came in the same release as memcg accounting (5.11). */
+		struct bpf_insn insns[] = { I_CALL(BPF_FUNC_ktime_get_coarse_ns), I_MOV64_IMM(0, 0),
+					    I_EXIT() };
+		struct load_args a = { .type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = insns,
+				       .cnt = 3 };
+
+		probe_loaded(r, &a, "bpf_ktime_get_coarse_ns is there: memory is charged to memcg",
+			     "no bpf_ktime_get_coarse_ns: memory counts against RLIMIT_MEMLOCK");
+		break;
+	}
 	default:
 		set(r, PROBE_UNKNOWN, -EINVAL, "no such probe");
 		break;
@@ -895,6 +906,7 @@ static const struct {
 	[PROBE_ARRAY_MMAP] = { "array_mmap", "misc" },
 	[PROBE_EXP_ATTACH_TYPE] = { "expected_attach_type", "misc" },
 	[PROBE_PROG_BIND_MAP] = { "prog_bind_map", "misc" },
+	[PROBE_MEMCG_ACCOUNT] = { "memcg_account", "misc" },
 };
 
 const char *probe_feature_name(enum probe_feature f)

@@ -41,6 +41,7 @@ enum probe_feature {
 	PROBE_ARRAY_MMAP,
 	PROBE_EXP_ATTACH_TYPE,
 	PROBE_PROG_BIND_MAP,
+	PROBE_MEMCG_ACCOUNT, /* BPF memory charged to the cgroup, not RLIMIT_MEMLOCK (5.11) */
 	PROBE_FEATURE_COUNT
 };
 

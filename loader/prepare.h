@@ -19,6 +19,7 @@ struct rb_prepared {
 	size_t extern_cnt;
 	size_t core_pending;           /* CO-RE records noted, not applied */
 	bool has_syscall_wrapper;      /* LINUX_HAS_SYSCALL_WRAPPER */
+	char *btf_path;                /* the target BTF file, once opened */
 	char kconfig_err[256];         /* why the kernel config could not be read, or "" */
 };
 

@@ -35,8 +35,9 @@ struct analyzer {
 	struct edge_table edges;
 	int32_t *insn_src; /* per instruction: src.items index + 1 of its source, 0 = none */
 	size_t nr_insn_src;
-	long cur_src;  /* index into src.items of the last source comment, or -1 */
-	int cur_frame; /* the frame of the last full state printed */
+	long cur_src;	      /* index into src.items of the last source comment, or -1 */
+	int cur_frame;	      /* the frame of the last full state printed */
+	bool clobber_pending; /* the last instruction was a helper call */
 	bool seen_insn0_or_func;
 	bool seen_walk; /* any instruction or state line so far */
 	bool first_walk_checked;
@@ -238,7 +239,8 @@ static void finish_loops(struct analyzer *a)
 		for (int j = l->header; j <= l->latch && (size_t)j < r->nr_visits; j++) {
 			l->visits += r->visits[j];
 			if (!have_src && a->insn_src[j]) {
-				const struct rb_vlog_src_visits *s = &a->src.items[a->insn_src[j] - 1];
+				const struct rb_vlog_src_visits *s =
+					&a->src.items[a->insn_src[j] - 1];
 
 				memcpy(l->src_file, s->file, sizeof(l->src_file));
 				memcpy(l->src_text, s->text, sizeof(l->src_text));
@@ -309,6 +311,14 @@ static int cmp_values(const void *x, const void *y)
 	return a->stack_off > b->stack_off ? -1 : a->stack_off < b->stack_off;
 }
 
+/* The previous instruction was a helper call: its r1-r5 are gone now. */
+static void settle_call(struct analyzer *a)
+{
+	if (a->clobber_pending)
+		drop_call_clobbered(a->r, a->cur_frame);
+	a->clobber_pending = false;
+}
+
 /* A line that belongs to the walk through the program closes the pending message. */
 static void walk_line(struct analyzer *a)
 {
@@ -347,6 +357,7 @@ static void on_insn(struct analyzer *a, const struct rb_vlog_line *l)
 {
 	struct rb_vlog_report *r = a->r;
 
+	settle_call(a);
 	first_walk_line(a, l);
 	walk_line(a);
 	a->seen_walk = true;
@@ -361,13 +372,13 @@ static void on_insn(struct analyzer *a, const struct rb_vlog_line *l)
 		memcpy(a->last_src_text, s->text, sizeof(s->text));
 		a->last_src_line = s->line;
 	}
-	/* A helper or kfunc call leaves r1-r5 unset; the log does not say so, it just stops
-	 * printing them. (A call to a subprogram, "call pc+N", prints a new frame instead.) */
-	if (l->code_len > 10 && !memcmp(l->code, "(85) call ", 10) &&
-	    !(l->code_len > 12 && !memcmp(l->code + 10, "pc", 2)))
-		drop_call_clobbered(r, a->cur_frame);
 	if (l->regs)
 		apply_state(r, l->regs, l->regs_len, false);
+	/* A helper or kfunc call leaves r1-r5 unset once it returns; the log does not say so,
+	 * it stops printing them. Keep them until the next line: if the call is what failed,
+	 * its arguments are the state that matters. ("call pc+N" starts a new frame.) */
+	a->clobber_pending = l->code_len > 10 && !memcmp(l->code, "(85) call ", 10) &&
+			     !(l->code_len > 12 && !memcmp(l->code + 10, "pc", 2));
 }
 
 static void on_branch(struct analyzer *a, const struct rb_vlog_line *l)
@@ -375,6 +386,7 @@ static void on_branch(struct analyzer *a, const struct rb_vlog_line *l)
 	struct rb_vlog_report *r = a->r;
 
 	walk_line(a);
+	a->clobber_pending = false; /* a branch line prints the whole state */
 	if (l->safe) {
 		r->level = 2;
 		r->nr_path = 0; /* that path ended; a later one is what failed */
@@ -402,11 +414,13 @@ static int analyze_line(const struct rb_vlog_line *l, void *ctx)
 		on_insn(a, l);
 		break;
 	case RB_VLOG_STATE:
+		settle_call(a);
 		first_walk_line(a, l);
 		walk_line(a);
 		a->seen_walk = true;
 		a->cur_frame = l->frame;
-		apply_state(r, l->regs, l->regs_len, true);
+		/* Only the registers the last steps touched (the first such line has all). */
+		apply_state(r, l->regs, l->regs_len, false);
 		break;
 	case RB_VLOG_BRANCH:
 		on_branch(a, l);

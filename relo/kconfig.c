@@ -13,8 +13,8 @@ static bool starts(const char *p, const char *end, const char *s, size_t n)
 	return (size_t)(end - p) >= n && !memcmp(p, s, n);
 }
 
-bool relo_kconfig_find(const char *text, size_t len, const char *name, const char **val,
-		       size_t *vlen)
+enum relo_kcfg_found relo_kconfig_find(const char *text, size_t len, const char *name,
+				       const char **val, size_t *vlen)
 {
 	static const char unset[] = " is not set";
 	const char *p = text, *end = text + len;
@@ -27,18 +27,18 @@ bool relo_kconfig_find(const char *text, size_t len, const char *name, const cha
 		if (starts(p, le, name, n) && le - p > (ptrdiff_t)n && p[n] == '=') {
 			*val = p + n + 1;
 			*vlen = (size_t)(le - *val);
-			return true;
+			return RELO_KCFG_VALUE;
 		}
 		if (starts(p, le, "# ", 2) && starts(p + 2, le, name, n) &&
 		    (size_t)(le - (p + 2 + n)) == sizeof(unset) - 1 &&
 		    !memcmp(p + 2 + n, unset, sizeof(unset) - 1)) {
 			*val = "n";
 			*vlen = 1;
-			return true;
+			return RELO_KCFG_NOT_SET;
 		}
 		p = le + 1;
 	}
-	return false;
+	return RELO_KCFG_ABSENT;
 }
 
 static int bad(const struct relo_kcfg_var *v, const char *what, struct rb_error *err,

@@ -28,12 +28,15 @@ struct relo_kcfg_var {
 	bool is_signed;  /* INT */
 };
 
-/*
- * Find name ("CONFIG_HZ") in config text. "CONFIG_X=..." gives its value (quotes kept);
- * "# CONFIG_X is not set" gives "n". Returns true when found.
- */
-bool relo_kconfig_find(const char *text, size_t len, const char *name, const char **val,
-		       size_t *vlen);
+enum relo_kcfg_found {
+	RELO_KCFG_ABSENT,  /* not mentioned */
+	RELO_KCFG_VALUE,   /* "CONFIG_X=...": *val, *vlen hold the value (quotes kept) */
+	RELO_KCFG_NOT_SET, /* "# CONFIG_X is not set": absent for libbpf too (weak -> 0) */
+};
+
+/* Find name ("CONFIG_HZ") in config text. */
+enum relo_kcfg_found relo_kconfig_find(const char *text, size_t len, const char *name,
+				       const char **val, size_t *vlen);
 
 /* Store a config value (as found) into dst (v->size bytes). what names the object. */
 int relo_kconfig_store(const struct relo_kcfg_var *v, const char *val, size_t vlen,

@@ -5,9 +5,9 @@
  * Why not a full vmlinux.h generated from this kernel's BTF? Two reasons. The samples then
  * build anywhere, without bpftool and without a kernel (the unit tests compile them on any
  * machine). And they show what CO-RE really does: these structs have nothing like the
- * kernel's layout (task_struct.pid is at offset 0 here and far into the struct in the
- * kernel), so every field access below must be relocated by the loader against the running
- * kernel's BTF, matched by struct and field NAME. With a vmlinux.h of the same kernel the
+ * kernel's layout (task_struct.pid is at byte 8 here, at byte 1264 in the 6.18 kernel this
+ * was written on), so every field access below must be relocated by the loader against the
+ * running kernel's BTF, matched by struct and field NAME. With a vmlinux.h of the same kernel the
  * offsets would already be right and the relocations would change nothing.
  *
  * preserve_access_index asks clang to record a CO-RE relocation for every access to a field

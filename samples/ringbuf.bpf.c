@@ -41,7 +41,11 @@ int on_execve(struct syscall_enter_ctx *ctx)
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->timestamp_ns = bpf_ktime_get_ns();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	/* args[0] is execve's first argument: a user-space pointer to the path. */
+	/*
+	 * args[0] is execve's first argument: a user-space pointer to the path. This program
+	 * may not sleep, so the read cannot take a page fault: a path in a page that is not
+	 * mapped in yet (a string literal, in a freshly forked process) reads as "".
+	 */
 	bpf_probe_read_user_str(e->filename, sizeof(e->filename), (const char *)ctx->args[0]);
 	bpf_ringbuf_submit(e, 0);
 	return 0;

@@ -16,7 +16,8 @@ trap 'rm -rf "$tmp"' EXIT
 # Number of CO-RE relocation records in an object's .BTF.ext (0 if none): the header says
 # where the core_relo subsection is (hdr_len >= 32); it starts with its record size.
 core_relos() { # OBJ ENDIAN
-	"$OBJCOPY" --dump-section .BTF.ext="$tmp/ext" "$1" "$tmp/junk" 2>/dev/null || { echo 0; return; }
+	"$OBJCOPY" --dump-section .BTF.ext="$tmp/ext" "$1" "$tmp/junk" 2>/dev/null ||
+		{ echo 0; return; }
 	[ "$2" = be ] && e=big || e=little
 	set -- $(od -An -tu4 --endian=$e -N32 "$tmp/ext")
 	# words: magic/version/flags, hdr_len, func off, len, line off, len, core off, len
@@ -97,13 +98,20 @@ END {
 	n = 0
 	for (p in sections) order[++n] = p
 	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-		if (progs[order[j]] > progs[order[i]] || (progs[order[j]] == progs[order[i]] && order[j] < order[i])) {
+		if (progs[order[j]] > progs[order[i]] ||
+		    (progs[order[j]] == progs[order[i]] && order[j] < order[i])) {
 			t = order[i]; order[i] = order[j]; order[j] = t
 		}
 	for (i = 1; i <= n; i++)
-		printf "| %s | %d | %d | %d |\n", order[i], nobjs[order[i]], sections[order[i]], progs[order[i]]
-	printf "\n%d objects, %d programs, %d BTF-defined maps, %d legacy maps, %d CO-RE relocations, %d .text subprograms\n\n", nobj, nprog, nbtfmaps, nlegacy, ncore, nsub
+		printf "| %s | %d | %d | %d |\n", order[i], nobjs[order[i]], sections[order[i]],
+		       progs[order[i]]
+	printf "\n%d objects, %d programs, %d BTF-defined maps, %d legacy maps, ",
+	       nobj, nprog, nbtfmaps, nlegacy
+	printf "%d CO-RE relocations, %d .text subprograms\n\n", ncore, nsub
 	printf "| feature | objects |\n|---|---|\n"
-	split("BTF;BTF.ext;CO-RE relocations;BTF .maps section;legacy maps section;global data (.data*/.rodata*/.bss);kconfig externs;other externs (ksyms, kfuncs);weak externs;subprograms in .text;static programs;several programs in one section;big-endian", fs, ";")
+	split("BTF;BTF.ext;CO-RE relocations;BTF .maps section;legacy maps section;" \
+	      "global data (.data*/.rodata*/.bss);kconfig externs;other externs (ksyms, kfuncs);" \
+	      "weak externs;subprograms in .text;static programs;several programs in one section;" \
+	      "big-endian", fs, ";")
 	for (i = 1; i in fs; i++) printf "| %s | %d |\n", fs[i], f[fs[i]]
 }' "$tmp/all"

@@ -17,9 +17,9 @@
 int cmd_inspect(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
-/* relo */
+int cmd_relo(int argc, char **argv);
 /* load */
-/* verify */
+int cmd_verify(int argc, char **argv);
 /* map */
 /* unpin */
 int cmd_probe(int argc, char **argv);

@@ -20,9 +20,9 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "show what an object contains (sections, programs, maps, ...)" },
 	{ "disasm", cmd_disasm, "show programs as compiled, with source lines and names" },
 	{ "btf", cmd_btf, "dump BTF (raw like bpftool, JSON, or C)" },
-	/* relo */
+	{ "relo", cmd_relo, "dry run of prepare: every relocation, before and after" },
 	/* load */
-	/* verify */
+	{ "verify", cmd_verify, "why the verifier rejected a program, and what it cost" },
 	/* map */
 	/* unpin */
 	{ "probe", cmd_probe, "what this kernel supports (--json)" },

@@ -34,7 +34,7 @@ for k in ("btf", "btf_func", "btf_func_global", "btf_datasec", "btf_float", "btf
 for l in ("perf_event", "tracing", "xdp", "tcx", "uprobe_multi"):
     want("links", l, "yes")
 for m in ("prog_name", "global_data", "bpf_cookie", "log_true_size", "vmlinux_btf_mmap",
-          "kfunc_call", "array_mmap", "expected_attach_type", "prog_bind_map"):
+          "kfunc_call", "array_mmap", "expected_attach_type", "prog_bind_map", "memcg_account"):
     want("misc", m, "yes")
 # fentry & co. load with EPERM here: the kernel will not say, so "unknown", never "no"
 if d["program_types"]["tracing"]["state"] == "no":

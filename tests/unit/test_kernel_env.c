@@ -68,7 +68,7 @@ START_TEST(reads_gzip_and_plain)
 	ck_assert_int_eq(load_read_file(path, &text, &len, &e), 0);
 	ck_assert_uint_eq(len, sizeof(cfg) - 1);
 	ck_assert_str_eq(text, cfg);
-	ck_assert(relo_kconfig_find(text, len, "CONFIG_HZ", &v, &vlen));
+	ck_assert_int_eq(relo_kconfig_find(text, len, "CONFIG_HZ", &v, &vlen), RELO_KCFG_VALUE);
 	ck_assert_uint_eq(vlen, 3);
 	free(text);
 
@@ -94,7 +94,7 @@ START_TEST(running_kernel_config)
 		return; /* a kernel without config files: nothing to check here */
 	ck_assert_msg(ret == 0, "%s", e.msg);
 	/* Any kernel that runs BPF has this set. */
-	ck_assert(relo_kconfig_find(text, len, "CONFIG_BPF", &v, &vlen));
+	ck_assert_int_eq(relo_kconfig_find(text, len, "CONFIG_BPF", &v, &vlen), RELO_KCFG_VALUE);
 	ck_assert(vlen == 1 && v[0] == 'y');
 	free(text);
 }

@@ -296,6 +296,26 @@ START_TEST(families)
 }
 END_TEST
 
+/* A failing helper call: its arguments are the state that matters (r1-r5 kept). */
+START_TEST(failing_call_keeps_args)
+{
+	struct rb_vlog_report r;
+
+	analyze("arg_type.l2.log", &r);
+	ck_assert_uint_eq(r.nr_state, 3);
+	ck_assert_str_eq(find_reg(&r, 1)->type, "map_ptr");
+	ck_assert_str_eq(find_reg(&r, 1)->detail, "map=counts,ks=4,vs=8");
+	ck_assert_str_eq(find_reg(&r, 2)->type, "ctx");
+	rb_vlog_report_free(&r);
+	/* ... while a call that went through leaves only r0 and r6-r10 (see null_deref). */
+	analyze("unreleased_ref.l2.log", &r);
+	ck_assert_ptr_null(find_reg(&r, 1));
+	ck_assert_str_eq(find_reg(&r, 6)->type, "ringbuf_mem");
+	ck_assert_str_eq(find_reg(&r, 6)->detail, "ref_obj_id=2,sz=4");
+	rb_vlog_report_free(&r);
+}
+END_TEST
+
 START_TEST(loop_tail)
 {
 	struct rb_vlog_report r;
@@ -347,7 +367,7 @@ START_TEST(accepted_loop)
 	ck_assert_uint_eq(r.stats.insns_processed, 39);
 	ck_assert_uint_eq(r.stats.total_states, 3);
 	ck_assert_uint_eq(r.stats.max_states_per_insn, 1);
-	ck_assert_uint_eq(r.stats.verification_usec, 177);
+	ck_assert_uint_eq(r.stats.verification_usec, 183);
 	/* Four passes through the loop body 10..16, except the last exit at 15 -> 17. */
 	for (int i = 10; i <= 15; i++)
 		ck_assert_uint_eq(r.visits[i], 4);
@@ -355,19 +375,19 @@ START_TEST(accepted_loop)
 	ck_assert_uint_eq(r.visits[17], 1);
 	ck_assert_uint_eq(r.visits[5], 0); /* second half of the map address load */
 	ck_assert_uint_eq(sum_visits(&r), 39);
-	/* The loop's lines are the most visited: 26 (insns 13-15 x 4, the goto at 16 x 3),
-	 * then 27 (insns 10-12 x 4). */
+	/* The loop's lines are the most visited: 30 (insns 13-15 x 4, the goto at 16 x 3),
+	 * then 31 (insns 10-12 x 4). */
 	ck_assert_uint_eq(r.src_visits[0].visits, 15);
 	ck_assert_uint_eq(r.src_visits[1].visits, 12);
-	ck_assert_int_eq(r.src_visits[0].line, 26);
-	ck_assert_int_eq(r.src_visits[1].line, 27);
+	ck_assert_int_eq(r.src_visits[0].line, 30);
+	ck_assert_int_eq(r.src_visits[1].line, 31);
 	ck_assert_str_eq(r.src_visits[1].text, "acc += *sum >> i;");
 	/* One loop: "16: (05) goto pc-7" jumps back to 10. */
 	ck_assert_uint_eq(r.nr_loops, 1);
 	ck_assert_int_eq(r.loops[0].header, 10);
 	ck_assert_int_eq(r.loops[0].latch, 16);
 	ck_assert_uint_eq(r.loops[0].visits, 4 * 6 + 3);
-	ck_assert_int_eq(r.loops[0].src_line, 27);
+	ck_assert_int_eq(r.loops[0].src_line, 31);
 	ck_assert_str_eq(r.loops[0].src_file, "bounded_loop.bpf.c");
 	rb_vlog_report_free(&r);
 }
@@ -571,6 +591,7 @@ int main(void)
 	tcase_add_test(tc, state_values);
 	tcase_add_test(tc, null_deref);
 	tcase_add_loop_test(tc, families, 0, sizeof(family_cases) / sizeof(family_cases[0]));
+	tcase_add_test(tc, failing_call_keeps_args);
 	tcase_add_test(tc, loop_tail);
 	tcase_add_test(tc, accepted_loop);
 	tcase_add_test(tc, stats_only);

@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <gelf.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 
 #include "btf/btf.h"
+#include "loader/btf_file.h"
 #include "loader/kernel_env.h"
 #include "loader/object.h"
 #include "loader/prepare.h"
@@ -60,6 +62,19 @@ static void set_value(struct rb_extern_resolution *r, const char *src, const cha
 
 /* ---- externs ------------------------------------------------------------------------- */
 
+static bool is_elf(const char *path)
+{
+	unsigned char m[4] = { 0 };
+	FILE *f = fopen(path, "rb");
+	bool elf;
+
+	if (!f)
+		return false;
+	elf = fread(m, 1, 4, f) == 4 && !memcmp(m, "\177ELF", 4);
+	fclose(f);
+	return elf;
+}
+
 static int need_target_btf(struct prep *p)
 {
 	const char *path = p->opts && p->opts->btf_path ? p->opts->btf_path : VMLINUX_BTF;
@@ -68,7 +83,14 @@ static int need_target_btf(struct prep *p)
 	if (p->target_tried)
 		return p->target ? 0 : -ENOENT;
 	p->target_tried = true;
-	ret = btf_open_raw(path, NULL, &p->target, p->err);
+	/* --btf takes a raw BTF file or an ELF object's .BTF */
+	p->out->btf_path = strdup(path);
+	if (!p->out->btf_path)
+		return rb_errorf(p->err, ENOMEM, "out of memory");
+	if (is_elf(path))
+		ret = elf_read_btf(path, NULL, &p->target, p->err);
+	else
+		ret = btf_open_raw(path, NULL, &p->target, p->err);
 	trace_emit(RB_TRACE_INFO, "target BTF", ret, 0, "%s", path);
 	return ret;
 }
@@ -89,7 +111,7 @@ static int need_kconfig(struct prep *p)
 	}
 	/* Missing config: weak externs still resolve (to 0); strong ones report this. */
 	if (ret)
-		snprintf(p->out->kconfig_err, sizeof(p->out->kconfig_err), "%s", e.msg);
+		snprintf(p->out->kconfig_err, sizeof(p->out->kconfig_err), "%.250s", e.msg);
 	return ret;
 }
 
@@ -148,9 +170,10 @@ static int resolve_kconfig(struct prep *p, uint32_t i, uint8_t *data, size_t siz
 	const struct obj_extern *x = &p->obj->externs[i];
 	struct rb_extern_resolution *r = &p->out->externs[i];
 	struct relo_extern *re = &p->ext[i];
+	enum relo_kcfg_found found;
 	struct relo_kcfg_var v;
-	const char *val;
-	size_t vlen;
+	const char *val = NULL;
+	size_t vlen = 0;
 	int ret;
 
 	ret = kcfg_type(p, x, &v);
@@ -200,19 +223,24 @@ static int resolve_kconfig(struct prep *p, uint32_t i, uint8_t *data, size_t siz
 		r->resolved = !ret;
 		return ret;
 	}
-	if (need_kconfig(p) || !relo_kconfig_find(p->kconfig_text, p->kconfig_len, x->name, &val,
-						 &vlen)) {
+	found = need_kconfig(p) ? RELO_KCFG_ABSENT :
+		relo_kconfig_find(p->kconfig_text, p->kconfig_len, x->name, &val, &vlen);
+	if (found != RELO_KCFG_VALUE) {
+		/* "is not set" counts as absent, as in libbpf: weak reads 0, strong fails. */
+		const char *how = found == RELO_KCFG_NOT_SET ? "is not set in" : "is not in";
+
 		if (x->weak) {
-			set_value(r, p->kconfig_path ? p->kconfig_path : "",
-				  "0 (not set; weak)");
+			set_value(r, p->kconfig_path ? p->kconfig_path : "", "0 (%s)",
+				  found == RELO_KCFG_NOT_SET ? "not set" : "absent");
 			return 0;
 		}
 		if (!p->kconfig_text)
 			return rb_errorf(p->err, ESRCH, "%s: extern '%s' (strong): no kernel config "
 					 "to read it from (%s)", obj_file(p->obj), x->name,
 					 p->out->kconfig_err);
-		return rb_errorf(p->err, ESRCH, "%s: extern '%s' (strong): not in the kernel config "
-				 "%s", obj_file(p->obj), x->name, p->kconfig_path);
+		return rb_errorf(p->err, ESRCH, "%s: extern '%s' (strong): %s the kernel config "
+				 "%s; declare it __weak to read 0 instead", obj_file(p->obj), x->name,
+				 how, p->kconfig_path);
 	}
 	ret = relo_kconfig_store(&v, val, vlen, data + x->kcfg_off, obj_file(p->obj), p->err);
 	if (ret)
@@ -252,13 +280,13 @@ static int resolve_btf_extern(struct prep *p, uint32_t i)
 	snprintf(name, sizeof(name), "%.*s", (int)essential_len(x->name), x->name);
 	id = btf_find(p->target, name, x->kind == OBJ_EXT_KFUNC ? BTF_KIND_FUNC : BTF_KIND_VAR);
 	if (id < 0) {
-		set_value(r, "kernel BTF", "not found%s", x->weak ? " (weak)" : "");
+		set_value(r, p->out->btf_path, "not found");
 		return 0; /* strong ones are refused where they are used (with the insn) */
 	}
 	re->btf_id = (uint32_t)id;
 	re->resolved = true;
 	r->resolved = true;
-	set_value(r, "kernel BTF", "%s [%d]", x->kind == OBJ_EXT_KFUNC ? "FUNC" : "VAR", id);
+	set_value(r, p->out->btf_path, "%s [%d]", x->kind == OBJ_EXT_KFUNC ? "FUNC" : "VAR", id);
 	return 0;
 }
 
@@ -286,6 +314,8 @@ static int resolve_externs(struct prep *p)
 		goto out;
 	}
 	/* LINUX_HAS_SYSCALL_WRAPPER and typeless ksyms come from one pass over kallsyms. */
+	bool want_wrapper = false;
+
 	for (uint32_t i = 0; i < obj->extern_cnt; i++) {
 		const struct obj_extern *x = &obj->externs[i];
 
@@ -293,8 +323,11 @@ static int resolve_externs(struct prep *p)
 			names[n] = x->name;
 			which[n++] = i;
 		}
+		if (!strcmp(x->name, "LINUX_HAS_SYSCALL_WRAPPER"))
+			want_wrapper = true;
 	}
-	{
+	/* kallsyms is slow to read (procfs builds it on the fly): only when something needs it */
+	if (n || want_wrapper) {
 		const char *wrapper = NULL;
 		uint64_t *addrs = calloc(n + 1, sizeof(*addrs));
 		bool *found = calloc(n + 1, sizeof(*found));
@@ -520,6 +553,24 @@ static int build_input(struct prep *p, struct relo_input *in)
 	return 0;
 }
 
+static const char *access_str(const struct rb_object *obj, uint32_t off)
+{
+	const char *s = obj->btf ? btf_str(obj->btf, off) : NULL;
+
+	return s ? s : "?";
+}
+
+static const char *core_kind_name(uint32_t kind)
+{
+	static const char *const names[] = {
+		"field_byte_offset", "field_byte_size", "field_exists", "field_signed",
+		"field_lshift_u64", "field_rshift_u64", "type_id_local", "type_id_target",
+		"type_exists", "type_size", "enumval_exists", "enumval_value", "type_matches",
+	};
+
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";
+}
+
 /*
  * CO-RE: until the CO-RE engine is wired in, each record is noted on its instruction (the
  * instruction stays as compiled) so `rawbpf relo` shows where CO-RE would act.
@@ -550,10 +601,10 @@ static int note_core(struct prep *p, struct relo_ctx *ctx)
 				    c->insn_off >= prog->sec_off + prog->insn_cnt * 8)
 					continue;
 				insns = relo_func_insns(ctx, (uint32_t)i, &cnt);
-				snprintf(target, sizeof(target), "type [%u] %s, access %s, kind %u",
-					 c->type_id, obj->btf ? btf_name_of(obj->btf, c->type_id) :
-					 "", obj->btf ? btf_str(obj->btf, c->access_str_off) : "?",
-					 c->kind);
+				snprintf(target, sizeof(target), "%s of [%u] %s, access %s",
+					 core_kind_name(c->kind), c->type_id,
+					 obj->btf ? btf_name_of(obj->btf, c->type_id) : "",
+					 access_str(obj, c->access_str_off));
 				snprintf(why, sizeof(why), "CO-RE relocations not applied yet");
 				ret = relo_record(ctx, (uint32_t)i,
 						  (uint32_t)((c->insn_off - prog->sec_off) / 8),
@@ -677,5 +728,6 @@ RB_API void rb_prepared_free(struct rb_prepared *pp)
 	free(pp->prog_idx);
 	free(pp->kconfig);
 	free(pp->externs);
+	free(pp->btf_path);
 	free(pp);
 }

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* bpffs: directories, pins, removal of a pinned tree; the RLIMIT_MEMLOCK bump. */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "bpf/pin.h"
+#include "bpf/probe.h"
+#include "bpf/sys.h"
+#include "util/err.h"
+#include "util/trace.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+bool sys_is_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return statfs(path, &st) == 0 && (unsigned long)st.f_type == BPF_FS_MAGIC;
+}
+
+int sys_pin_mkdirs(const char *dir, struct rb_error *e)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (!n || n >= sizeof(p))
+		return rb_errorf(e, -ENAMETOOLONG, "pin directory '%s': empty or too long", dir);
+	memcpy(p, dir, n + 1);
+	for (char *s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) < 0 && errno != EEXIST)
+				return rb_errorf(e, -errno, "pin directory '%s': cannot create '%s': %s",
+						 dir, p, strerror(errno));
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	if (!sys_is_bpffs(dir))
+		return rb_errorf(e, -EINVAL,
+				 "pin directory '%s' is not on a BPF filesystem (mount bpffs, e.g. "
+				 "mount -t bpf bpf %s)",
+				 dir, SYS_BPFFS_DEFAULT);
+	return 0;
+}
+
+int sys_pin_fd(int fd, const char *path, struct rb_error *e)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int r;
+
+	if (slash && slash != path) {
+		size_t n = (size_t)(slash - path);
+
+		if (n >= sizeof(dir))
+			return rb_errorf(e, -ENAMETOOLONG, "pin path '%s' is too long", path);
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		r = sys_pin_mkdirs(dir, e);
+		if (r < 0)
+			return r;
+	}
+	r = sys_obj_pin(fd, path, 0);
+	if (r < 0)
+		return rb_errorf(e, r, "cannot pin at '%s': %s%s", path, strerror(-r),
+				 r == -EEXIST ? " (something is already pinned there)" : "");
+	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP ? rmdir(path) : unlink(path)) {
+		int err = errno;
+
+		trace_emit(RB_TRACE_INFO, "unpin", -err, 0, "cannot remove '%s': %s", path,
+			   strerror(err));
+		return err;
+	}
+	trace_emit(RB_TRACE_INFO, "unpin", 0, 0, "removed '%s'", path);
+	return 0;
+}
+
+int sys_pin_remove_tree(const char *dir, struct rb_error *e)
+{
+	struct stat st;
+	int r;
+
+	if (lstat(dir, &st) < 0)
+		return rb_errorf(e, -errno, "'%s': %s", dir, strerror(errno));
+	if (!sys_is_bpffs(dir))
+		return rb_errorf(e, -EINVAL, "'%s' is not on a BPF filesystem: refusing to remove it",
+				 dir);
+	/* Depth first, never following symlinks, staying on this file system. */
+	r = nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	if (r != 0)
+		return rb_errorf(e, r > 0 ? -r : -errno, "removing '%s' failed: %s", dir,
+				 strerror(r > 0 ? r : errno));
+	return 0;
+}
+
+int sys_bump_memlock(struct rb_error *e)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (probe_feature(PROBE_MEMCG_ACCOUNT)->state == PROBE_YES)
+		return 0;
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+		return rb_errorf(e, -errno, "cannot raise RLIMIT_MEMLOCK, which this kernel charges "
+					    "BPF memory to: %s",
+				 strerror(errno));
+	trace_emit(RB_TRACE_INFO, "memlock", 0, 0, "RLIMIT_MEMLOCK raised to unlimited");
+	return 1;
+}
