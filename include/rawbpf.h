@@ -212,8 +212,9 @@ struct rb_vlog_report {
 		int from, to;
 	} path[RB_VLOG_MAX_PATH];
 	struct rb_vlog_stats stats;
-	/* How many times each instruction was printed as verified (level 2 shows each visit;
-	 * level 1 only the last path); visits[i] for i < nr_visits. */
+	/* How many times the verifier processed each instruction, as the log shows it: each
+	 * instruction line and each "safe" line (level 2 shows every one, so they add up to
+	 * "processed N insns"; level 1 only the failing path); visits[i] for i < nr_visits. */
 	uint32_t *visits;
 	size_t nr_visits;
 	/* Source lines by visits, most visited first (needs line_info in the program). */
