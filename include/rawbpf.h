@@ -675,6 +675,73 @@ RB_API int rb_vlog_insn_note(const struct rb_linked_prog *p, int insn,
 
 /* ===== load, attach, run (loader/) ===== */
 
+/*
+ * Load (stage 3): the object's BTF sanitised for this kernel and loaded, its maps created
+ * (or reused from pins) and filled, its prepared programs loaded with their verifier logs.
+ * Any failure closes everything created so far (unless keep_going, where each program
+ * stands alone and the others still load).
+ */
+struct rb_prepared;
+
+/* --map NAME.ATTR=N: attr is "max_entries", "value_size", "key_size" or "map_flags". */
+struct rb_map_override {
+	const char *map;
+	const char *attr;
+	uint64_t value;
+};
+
+struct rb_load_opts {
+	size_t sz;			 /* sizeof(struct rb_load_opts) */
+	const char *const *only_progs;	 /* load only these programs (--prog); NULL: all */
+	size_t only_prog_cnt;
+	bool keep_going;		 /* load each program on its own; report every refusal */
+	uint32_t log_level;		 /* 0: none on success, level 1 on failure; else always */
+	uint32_t log_max;		 /* bound on a verifier log buffer; 0: 64 MiB */
+	const char *pin_root;		 /* where maps pinned by name live; NULL: /sys/fs/bpf */
+	const struct rb_map_override *overrides;
+	size_t override_cnt;
+};
+
+struct rb_loaded;
+
+RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
+			  const struct rb_load_opts *opts, struct rb_loaded **out,
+			  struct rb_error *err);
+/* Close every fd, in reverse order of creation; NULL is fine. */
+RB_API void rb_loaded_free(struct rb_loaded *l);
+
+struct rb_loaded_prog_info {
+	const char *name;
+	size_t obj_prog;     /* the object's program index */
+	int fd;		     /* -1 when not loaded */
+	uint32_t id;	     /* kernel program id (0 when not loaded) */
+	char tag[17];	     /* hex */
+	int err;	     /* the load's -errno, 0 when it loaded, 1 when skipped (--prog) */
+	const char *log;     /* verifier log taken (NULL when none) */
+	bool log_truncated;
+	const char *reason;  /* the log's last lines that hold the reason ("" when none) */
+	const char *explain; /* the refusal in words ("" when it loaded) */
+	uint32_t verified_insns;
+};
+
+struct rb_loaded_map_info {
+	const char *name;
+	size_t obj_map;	 /* the object's map index */
+	int fd;		 /* -1 for maps without a kernel object (arena data) */
+	uint32_t id;
+	bool reused;	 /* taken from a pin (pinning by name) */
+	const char *pin_path; /* where it is pinned, or NULL */
+};
+
+RB_API size_t rb_loaded_prog_count(const struct rb_loaded *l);
+RB_API int rb_loaded_prog(const struct rb_loaded *l, size_t i, struct rb_loaded_prog_info *out);
+RB_API size_t rb_loaded_map_count(const struct rb_loaded *l);
+RB_API int rb_loaded_map(const struct rb_loaded *l, size_t i, struct rb_loaded_map_info *out);
+/* The loaded BTF's fd and id (-1 / 0 when the object has none or it was left out). */
+RB_API int rb_loaded_btf(const struct rb_loaded *l, uint32_t *id);
+/* Why the BTF was left out ("" when it loaded or there is none): loading went on without. */
+RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l);
+
 #ifdef __cplusplus
 }
 #endif

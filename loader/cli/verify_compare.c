@@ -382,7 +382,7 @@ void verify_compare_print(FILE *f, const struct verify_item *items, size_t n,
 		json_begin_object(&j, NULL);
 		json_begin_array(&j, "changes");
 	} else {
-		fprintf(f, "%-20s %-9s %-9s %-24s %-20s %-20s\n", "program", "base", "now",
+		fprintf(f, "%-20s %-9s %-9s %-24s %-20s %s\n", "program", "base", "now",
 			"insns processed", "total states", "time (us)");
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -417,7 +417,7 @@ void verify_compare_print(FILE *f, const struct verify_item *items, size_t n,
 		fmt_diff(a, sizeof(a), x->d_insns, x->base->insns);
 		fmt_diff(b, sizeof(b), x->d_states, x->base->total_states);
 		fmt_diff(c, sizeof(c), x->d_usec, x->base->usec);
-		fprintf(f, "%-20s %-9s %-9s %-24s %-20s %-20s\n", x->it->prog,
+		fprintf(f, "%-20s %-9s %-9s %-24s %-20s %s\n", x->it->prog,
 			x->base->verdict ? x->base->verdict : "?", now, a, b, c);
 	}
 	if (json) {
