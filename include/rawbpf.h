@@ -676,6 +676,120 @@ RB_API int rb_vlog_insn_note(const struct rb_linked_prog *p, int insn,
 
 /* ===== load, attach, run (loader/) ===== */
 
+/*
+ * Load (stage 3): the object's BTF sanitised for this kernel and loaded, its maps created
+ * (or reused from pins) and filled, its prepared programs loaded with their verifier logs.
+ * Any failure closes everything created so far (unless keep_going, where each program
+ * stands alone and the others still load).
+ */
+struct rb_prepared;
+
+/* --map NAME.ATTR=N: attr is "max_entries", "value_size", "key_size" or "map_flags". */
+struct rb_map_override {
+	const char *map;
+	const char *attr;
+	uint64_t value;
+};
+
+struct rb_load_opts {
+	size_t sz;			 /* sizeof(struct rb_load_opts) */
+	const char *const *only_progs;	 /* load only these programs (--prog); NULL: all */
+	size_t only_prog_cnt;
+	bool keep_going;		 /* load each program on its own; report every refusal */
+	uint32_t log_level;		 /* 0: none on success, level 1 on failure; else always */
+	uint32_t log_max;		 /* bound on a verifier log buffer; 0: 64 MiB */
+	const char *pin_root;		 /* where maps pinned by name live; NULL: /sys/fs/bpf */
+	const struct rb_map_override *overrides;
+	size_t override_cnt;
+};
+
+struct rb_loaded;
+
+RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
+			  const struct rb_load_opts *opts, struct rb_loaded **out,
+			  struct rb_error *err);
+/* Close every fd, in reverse order of creation; NULL is fine. */
+RB_API void rb_loaded_free(struct rb_loaded *l);
+
+struct rb_loaded_prog_info {
+	const char *name;
+	size_t obj_prog;     /* the object's program index */
+	int fd;		     /* -1 when not loaded */
+	uint32_t id;	     /* kernel program id (0 when not loaded) */
+	char tag[17];	     /* hex */
+	int err;	     /* the load's -errno, 0 when it loaded, 1 when skipped (--prog) */
+	const char *log;     /* verifier log taken (NULL when none) */
+	bool log_truncated;
+	const char *reason;  /* the log's last lines that hold the reason ("" when none) */
+	const char *explain; /* the refusal in words ("" when it loaded) */
+	uint32_t verified_insns;
+};
+
+struct rb_loaded_map_info {
+	const char *name;
+	size_t obj_map;	 /* the object's map index */
+	int fd;		 /* -1 for maps without a kernel object (arena data) */
+	uint32_t id;
+	bool reused;	 /* taken from a pin (pinning by name) */
+	const char *pin_path; /* where it is pinned, or NULL */
+};
+
+RB_API size_t rb_loaded_prog_count(const struct rb_loaded *l);
+RB_API int rb_loaded_prog(const struct rb_loaded *l, size_t i, struct rb_loaded_prog_info *out);
+RB_API size_t rb_loaded_map_count(const struct rb_loaded *l);
+RB_API int rb_loaded_map(const struct rb_loaded *l, size_t i, struct rb_loaded_map_info *out);
+/* The loaded BTF's fd and id (-1 / 0 when the object has none or it was left out). */
+RB_API int rb_loaded_btf(const struct rb_loaded *l, uint32_t *id);
+/* Why the BTF was left out ("" when it loaded or there is none): loading went on without. */
+RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l);
+
+/*
+ * Attach (stage 4, first kinds): each loaded program whose section names a target of a kind
+ * attached here: tracepoints (perf event + link, or the ioctl on old kernels), raw
+ * tracepoints, and tracing programs fixed to their target at load (tp_btf, fentry, fexit,
+ * fmod_ret, lsm). Others stay loaded and unattached, and their result says why.
+ * Returns how many programs were attached, or -errno if an attach failed (what was attached
+ * stays attached; rb_loaded_detach or rb_loaded_free undo it).
+ */
+RB_API int rb_loaded_attach(struct rb_loaded *l, struct rb_error *err);
+RB_API void rb_loaded_detach(struct rb_loaded *l);
+
+struct rb_attach_result {
+	const char *prog;
+	const char *target; /* "tracepoint syscalls/sys_enter_getpid", "" when none */
+	bool attached;
+	int err;	    /* -errno of a failed attach, 0 otherwise */
+	const char *note;   /* why it is not attached, or how it is ("BPF link", ...) */
+	uint32_t link_id;   /* kernel link id (0 when attached without a link) */
+};
+RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t prog,
+				   struct rb_attach_result *out);
+
+/* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached). */
+RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err);
+/* Remove what rb_loaded_pin left under dir (dir must be on bpffs). */
+RB_API int rb_unpin(const char *dir, struct rb_error *err);
+
+/* Run (stage 5): bpf_printk lines from tracefs trace_pipe. */
+struct rb_trace_pipe;
+RB_API struct rb_trace_pipe *rb_trace_pipe_open(struct rb_error *err);
+/* A line (no newline) into buf; its length, -EAGAIN after timeout_ms, -EINTR on a signal. */
+RB_API int rb_trace_pipe_read(struct rb_trace_pipe *tp, char *buf, size_t len, int timeout_ms);
+RB_API void rb_trace_pipe_close(struct rb_trace_pipe *tp);
+
+/* Maps by fd, for reading results. */
+struct rb_map_fd_info {
+	uint32_t type, key_size, value_size, max_entries, map_flags, id;
+	char name[16];
+};
+RB_API int rb_map_fd_info(int fd, struct rb_map_fd_info *out);
+/* key NULL: the first key; -ENOENT after the last. */
+RB_API int rb_map_next_key(int fd, const void *key, void *next_key);
+/* value must hold value_size bytes (per-CPU maps: rb_map_value_bytes). */
+RB_API int rb_map_lookup(int fd, const void *key, void *value);
+/* Bytes a lookup writes: value_size, or per CPU (rounded to 8) times the possible CPUs. */
+RB_API size_t rb_map_value_bytes(const struct rb_map_fd_info *info);
+
 #ifdef __cplusplus
 }
 #endif

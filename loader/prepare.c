@@ -19,6 +19,8 @@
 #include "loader/kernel_env.h"
 #include "loader/object.h"
 #include "loader/prepare.h"
+#include "relo/core.h"
+#include "relo/core_apply.h"
 #include "relo/kconfig.h"
 #include "relo/relo.h"
 #include "util/err.h"
@@ -560,64 +562,80 @@ static const char *access_str(const struct rb_object *obj, uint32_t off)
 	return s ? s : "?";
 }
 
-static const char *core_kind_name(uint32_t kind)
+/* Without a target BTF, each record is noted on its instruction, which stays as compiled. */
+static int note_core(struct prep *p, struct relo_ctx *ctx, uint32_t fi, uint32_t insn,
+		     const struct btf_ext_core_relo *c)
 {
-	static const char *const names[] = {
-		"field_byte_offset", "field_byte_size", "field_exists", "field_signed",
-		"field_lshift_u64", "field_rshift_u64", "type_id_local", "type_id_target",
-		"type_exists", "type_size", "enumval_exists", "enumval_value", "type_matches",
-	};
+	const struct rb_object *obj = p->obj;
+	const struct bpf_insn *insns;
+	char target[160];
+	uint32_t cnt;
 
-	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";
+	insns = relo_func_insns(ctx, fi, &cnt);
+	snprintf(target, sizeof(target), "%s of [%u] %s, access %s", core_kind_name(c->kind),
+		 c->type_id, obj->btf ? btf_name_of(obj->btf, c->type_id) : "",
+		 access_str(obj, c->access_str_off));
+	p->out->core_pending++;
+	return relo_record(ctx, fi, insn, RB_DEC_CORE_PENDING, &insns[insn], 1, "", target,
+			   "CO-RE relocation not applied: no target BTF", NULL, p->err);
 }
 
 /*
- * CO-RE: until the CO-RE engine is wired in, each record is noted on its instruction (the
- * instruction stays as compiled) so `rawbpf relo` shows where CO-RE would act.
+ * CO-RE, on the functions' own instructions before anything else (as libbpf), so every copy
+ * of a subprogram carries the result. Against the target BTF (vmlinux or --btf FILE); when
+ * there is none, the records are only noted and the instructions stay as compiled.
  */
-static int note_core(struct prep *p, struct relo_ctx *ctx)
+static int apply_core(struct prep *p, struct relo_ctx *ctx)
 {
 	struct rb_object *obj = p->obj;
+	struct core_ctx *cc = NULL;
 	uint32_t nsec;
+	int ret = 0;
 
 	if (!obj->btf_ext)
 		return 0;
 	nsec = btf_ext_nr_secs(obj->btf_ext, BTF_EXT_CORE_RELO);
-	for (uint32_t s = 0; s < nsec; s++) {
+	if (!nsec)
+		return 0;
+	if (obj->btf) {
+		struct rb_error *outer = p->err, e = { 0 };
+
+		p->err = &e;
+		ret = need_target_btf(p);
+		p->err = outer;
+		if (!ret) {
+			struct core_target tg = { p->target, p->out->btf_path };
+
+			ret = core_ctx_new(obj->btf, &tg, 1, &cc, p->err);
+			if (ret)
+				return ret;
+		}
+		ret = 0; /* no target BTF: the records are noted below */
+	}
+	for (uint32_t s = 0; s < nsec && !ret; s++) {
 		const struct btf_ext_sec *sec = btf_ext_sec_at(obj->btf_ext, BTF_EXT_CORE_RELO, s);
 
-		for (uint32_t k = 0; k < sec->nr; k++) {
+		for (uint32_t k = 0; k < sec->nr && !ret; k++) {
 			const struct btf_ext_core_relo *c = btf_ext_rec(sec, k);
-			const struct bpf_insn *insns;
-			char target[160], why[96];
-			uint32_t cnt;
-			int ret;
 
-			for (size_t i = 0; i < obj->prog_cnt; i++) {
+			for (size_t i = 0; i < obj->prog_cnt && !ret; i++) {
 				const struct obj_prog *prog = &obj->progs[i];
+				uint32_t insn;
 
 				if (strcmp(prog->sec_name, sec->sec_name) || c->insn_off % 8 ||
 				    c->insn_off < prog->sec_off ||
 				    c->insn_off >= prog->sec_off + prog->insn_cnt * 8)
 					continue;
-				insns = relo_func_insns(ctx, (uint32_t)i, &cnt);
-				snprintf(target, sizeof(target), "%s of [%u] %s, access %s",
-					 core_kind_name(c->kind), c->type_id,
-					 obj->btf ? btf_name_of(obj->btf, c->type_id) : "",
-					 access_str(obj, c->access_str_off));
-				snprintf(why, sizeof(why), "CO-RE relocations not applied yet");
-				ret = relo_record(ctx, (uint32_t)i,
-						  (uint32_t)((c->insn_off - prog->sec_off) / 8),
-						  RB_DEC_CORE_PENDING,
-						  &insns[(c->insn_off - prog->sec_off) / 8], 1, "",
-						  target, why, NULL, p->err);
-				if (ret)
-					return ret;
-				p->out->core_pending++;
+				insn = (uint32_t)((c->insn_off - prog->sec_off) / 8);
+				if (cc)
+					ret = relo_core_apply(ctx, cc, (uint32_t)i, insn, c, p->err);
+				else
+					ret = note_core(p, ctx, (uint32_t)i, insn, c);
 			}
 		}
 	}
-	return 0;
+	core_ctx_free(cc);
+	return ret;
 }
 
 int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
@@ -640,9 +658,9 @@ int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
 	if (!ret)
 		ret = relo_ctx_new(&in, &ctx, err);
 	if (!ret)
-		ret = relo_apply(ctx, err);
+		ret = apply_core(&p, ctx);
 	if (!ret)
-		ret = note_core(&p, ctx);
+		ret = relo_apply(ctx, err);
 	if (ret)
 		goto out;
 	p.out->progs = calloc(obj->prog_cnt + 1, sizeof(*p.out->progs));

@@ -353,3 +353,59 @@ int usdt_find(const char *path, const char *provider, const char *name, struct u
 	*cnt = k;
 	return 0;
 }
+
+/* Field offsets of struct __bpf_usdt_spec / __bpf_usdt_arg_spec (see usdt.h). */
+#define SPEC_ARG_SIZE	16
+#define SPEC_COOKIE_OFF 192
+#define SPEC_CNT_OFF	200
+enum { SPEC_ARG_CONST, SPEC_ARG_REG, SPEC_ARG_REG_DEREF };
+
+int usdt_spec_encode(const struct usdt_probe *p, uint64_t cookie, void *out, size_t len,
+		     struct rb_error *e)
+{
+	unsigned char *b = out;
+	int16_t cnt = (int16_t)p->nargs;
+
+	if (len < USDT_SPEC_SIZE)
+		return rb_errorf(e, EINVAL, "USDT %s:%s: spec buffer of %zu bytes, need %d",
+				 p->provider, p->name, len, USDT_SPEC_SIZE);
+	if (p->nargs < 0 || p->nargs > USDT_MAX_ARGS)
+		return rb_errorf(e, EINVAL, "USDT %s:%s: %d arguments", p->provider, p->name,
+				 p->nargs);
+	memset(b, 0, USDT_SPEC_SIZE);
+	for (int i = 0; i < p->nargs; i++) {
+		const struct usdt_arg *a = &p->args[i];
+		unsigned char *s = b + i * SPEC_ARG_SIZE;
+		uint64_t val = (uint64_t)a->val_off;
+		uint32_t type;
+		int16_t reg = (int16_t)a->reg_off;
+		int8_t shift = (int8_t)(64 - 8 * (int)a->size);
+
+		switch (a->kind) {
+		case USDT_ARG_CONST:
+			type = SPEC_ARG_CONST;
+			reg = 0;
+			break;
+		case USDT_ARG_REG:
+			type = SPEC_ARG_REG;
+			val = 0;
+			break;
+		case USDT_ARG_REG_DEREF:
+			type = SPEC_ARG_REG_DEREF;
+			break;
+		default:
+			return rb_errorf(e, EOPNOTSUPP,
+					 "USDT %s:%s: argument %d (%s) uses base + index * scale "
+					 "addressing, which the installed usdt.bpf.h cannot fetch",
+					 p->provider, p->name, i + 1, p->args_str);
+		}
+		memcpy(s, &val, 8);
+		memcpy(s + 8, &type, 4);
+		memcpy(s + 12, &reg, 2);
+		s[14] = a->is_signed;
+		memcpy(s + 15, &shift, 1);
+	}
+	memcpy(b + SPEC_COOKIE_OFF, &cookie, 8);
+	memcpy(b + SPEC_CNT_OFF, &cnt, 2);
+	return 0;
+}

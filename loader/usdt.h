@@ -68,6 +68,18 @@ int usdt_read_probes(const char *path, struct usdt_probe **probes, size_t *cnt, 
 int usdt_find(const char *path, const char *provider, const char *name, struct usdt_probe **probes,
 	      size_t *cnt, struct rb_error *e);
 
+/*
+ * The argument recipe the BPF side reads: struct __bpf_usdt_spec of libbpf's
+ * <bpf/usdt.bpf.h> (as installed: 12 args of {u64 val_off; u32 arg_type; s16 reg_off;
+ * bool arg_signed; s8 arg_bitshift}, then u64 usdt_cookie, s16 arg_cnt; 208 bytes). The
+ * loader stores it in the object's __bpf_usdt_specs map at the spec id it passes as the
+ * attach cookie. Returns 0, or -EOPNOTSUPP for an argument that layout cannot express
+ * (base + index * scale: that usdt.bpf.h has no SIB kind).
+ */
+#define USDT_SPEC_SIZE 208
+int usdt_spec_encode(const struct usdt_probe *p, uint64_t cookie, void *out, size_t len,
+		     struct rb_error *e);
+
 /* Offset of a 64-bit register's slot in the x86-64 struct pt_regs, for any of its names
  * ("rax", "eax", "ax", "al"); -1 when unknown. */
 int usdt_x86_reg_offset(const char *name);

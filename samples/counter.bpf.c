@@ -31,8 +31,11 @@ int count_getpid(void *ctx)
 		__sync_fetch_and_add(count, 1);
 		return 0;
 	}
-	/* First call from this process. BPF_NOEXIST: if another CPU inserted it meanwhile,
-	 * this insert fails and that CPU's 1 stands; at worst one call is lost, never more. */
+	/*
+	 * First call from this process. BPF_NOEXIST: if another thread of the process inserted
+	 * the entry meanwhile, this insert fails and this one call goes uncounted: a rare loss,
+	 * but never an overwritten count.
+	 */
 	bpf_map_update_elem(&counts, &pid, &one, BPF_NOEXIST);
 	return 0;
 }

@@ -3,9 +3,11 @@
  * xdp_count: count packets by IP protocol as they arrive on a network interface.
  *
  * An XDP program runs for each received packet, in the driver, before the kernel allocates
- * anything for it; it sees the raw frame between ctx->data and ctx->data_end and returns a
- * verdict (here always XDP_PASS: we only count). Every read of the packet must be preceded
- * by a check that it stays below data_end: the verifier refuses the program otherwise.
+ * anything for it (on devices whose driver lacks XDP support, such as lo, the kernel runs it
+ * a little later, in "generic" mode). It sees the raw frame between ctx->data and
+ * ctx->data_end and returns a verdict (here always XDP_PASS: we only count). Every read of
+ * the packet must be preceded by a check that it stays below data_end: the verifier refuses
+ * the program otherwise.
  *
  *   rawbpf load xdp_count.bpf.o --ifname lo     (then: ping -c3 127.0.0.1)
  *

@@ -16,7 +16,8 @@ trap 'rm -rf "$tmp"' EXIT
 # Number of CO-RE relocation records in an object's .BTF.ext (0 if none): the header says
 # where the core_relo subsection is (hdr_len >= 32); it starts with its record size.
 core_relos() { # OBJ ENDIAN
-	"$OBJCOPY" --dump-section .BTF.ext="$tmp/ext" "$1" "$tmp/junk" 2>/dev/null || { echo 0; return; }
+	"$OBJCOPY" --dump-section .BTF.ext="$tmp/ext" "$1" "$tmp/junk" 2>/dev/null ||
+		{ echo 0; return; }
 	[ "$2" = be ] && e=big || e=little
 	set -- $(od -An -tu4 --endian=$e -N32 "$tmp/ext")
 	# words: magic/version/flags, hdr_len, func off, len, line off, len, core off, len
@@ -102,7 +103,8 @@ END {
 			t = order[i]; order[i] = order[j]; order[j] = t
 		}
 	for (i = 1; i <= n; i++)
-		printf "| %s | %d | %d | %d |\n", order[i], nobjs[order[i]], sections[order[i]], progs[order[i]]
+		printf "| %s | %d | %d | %d |\n", order[i], nobjs[order[i]], sections[order[i]],
+		       progs[order[i]]
 	printf "\n%d objects, %d programs, %d BTF-defined maps, %d legacy maps, ",
 	       nobj, nprog, nbtfmaps, nlegacy
 	printf "%d CO-RE relocations, %d .text subprograms\n\n", ncore, nsub

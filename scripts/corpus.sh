@@ -27,11 +27,13 @@ fi
 
 summary() {
 	awk '{ n++; e[$3]++; p[$2]++ }
-	     END { printf "corpus: %d objects (%d little-endian, %d big-endian): ", n, e["le"], e["be"]
-		   sep = ""
-		   split("libbpf-tools xdp-tools libxdp1 golang-github-cilium-ebpf-dev", order, " ")
-		   for (i = 1; i <= 4; i++) { printf "%s%s %d", sep, order[i], p[order[i]]; sep = ", " }
-		   printf "; %s\n", FILENAME }' "$C/MANIFEST"
+	END {
+		printf "corpus: %d objects (%d little-endian, %d big-endian): ", n, e["le"], e["be"]
+		split("libbpf-tools xdp-tools libxdp1 golang-github-cilium-ebpf-dev", order, " ")
+		for (i = 1; i <= 4; i++)
+			printf "%s%s %d", (i > 1 ? ", " : ""), order[i], p[order[i]]
+		printf "; %s\n", FILENAME
+	}' "$C/MANIFEST"
 }
 
 # Fast path: a complete corpus newer than this script and the carver.

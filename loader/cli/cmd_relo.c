@@ -133,6 +133,20 @@ static void print_externs(const struct relo_view *v)
 	printf("\n");
 }
 
+/* A multi-line explanation (CO-RE candidates), indented under its relocation. */
+static void print_detail(const char *text)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		size_t lead = strspn(text, " ");
+
+		if (n > lead)
+			printf("          %.*s\n", (int)(n - lead), text + lead);
+		text += n + (nl ? 1 : 0);
+	}
+}
+
 static void print_prog(const struct relo_view *v)
 {
 	const struct rb_linked_prog *lp = v->lp;
@@ -152,7 +166,7 @@ static void print_prog(const struct relo_view *v)
 		printf("        %s:%u (%s+%" PRIu64 ")  %s\n", f->name, d->func_insn, f->sec_name,
 		       ((uint64_t)f->sec_insn_off + d->func_insn) * 8, d->reason);
 		if (d->detail)
-			printf("        %s\n", d->detail);
+			print_detail(d->detail);
 		printf("        - %s\n        + %s\n", before, after);
 	}
 	printf("  layout:\n");
@@ -301,7 +315,7 @@ int cmd_relo(int argc, char **argv)
 	} else {
 		print_externs(&v);
 		if (rb_prepared_core_pending(pp))
-			printf("CO-RE relocations not applied yet: %zu records (marked core_pending)"
+			printf("CO-RE relocations not applied (no target BTF): %zu records (core_pending)"
 			       "\n\n", rb_prepared_core_pending(pp));
 	}
 	for (size_t i = 0; i < rb_prepared_prog_count(pp); i++) {

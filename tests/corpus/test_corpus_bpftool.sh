@@ -38,7 +38,8 @@ while read -r path pkg endian; do
 		if timeout 120 bpftool prog loadall "$1" "$d" >/tmp/rawbpf-baseline.$$ 2>&1; then
 			echo "ok $(ls "$d" | tr "\n" "," | sed "s/,\$//")"
 		else
-			grep -E "libbpf: |Error: " /tmp/rawbpf-baseline.$$ | grep -v "^libbpf: elf: skipping" |
+			grep -E "libbpf: |Error: " /tmp/rawbpf-baseline.$$ |
+				grep -v "^libbpf: elf: skipping" |
 				tail -3 | tr "\t\n" "  "
 			echo
 			echo fail

@@ -3,13 +3,16 @@
  * libFuzzer over the BTF and .BTF.ext parsers and the helpers that walk types.
  * Input: a 4-byte little-endian length N, N bytes of BTF, then .BTF.ext bytes (parsed
  * against that BTF). When the length does not fit, the whole input is tried as BTF.
- * Every parsed type is then walked: resolvers, lookups, the raw and JSON dumps.
+ * Every parsed type is then walked: resolvers, lookups, the raw and JSON dumps; every
+ * CO-RE record of the .BTF.ext goes through the CO-RE engine with the same BTF as target
+ * (and the patcher, on a scratch instruction of each class).
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "btf/btf.h"
 #include "btf/dump.h"
+#include "relo/core.h"
 #include "util/strbuf.h"
 
 static void walk(const struct btf *btf)
@@ -36,6 +39,31 @@ static void walk(const struct btf *btf)
 	sb_free(&sb);
 }
 
+static void run_core(const struct btf *btf, const struct btf_ext_sec *s)
+{
+	struct core_target tg = { btf, "fuzz" };
+	struct core_ctx *cc;
+	struct rb_error err;
+
+	if (core_ctx_new(btf, &tg, 1, &cc, &err))
+		return;
+	for (uint32_t j = 0; j < s->nr && j < 64; j++) {
+		struct core_result res;
+		struct bpf_insn insn[2] = {
+			{ .code = (uint8_t)(j % 4 == 0 ? BPF_ALU64 | BPF_MOV | BPF_K :
+					    j % 4 == 1 ? BPF_LDX | BPF_MEM | BPF_W :
+					    j % 4 == 2 ? BPF_LD | BPF_IMM | BPF_DW : BPF_JMP | BPF_JA) },
+			{ 0 },
+		};
+
+		if (core_calc(cc, btf_ext_rec(s, j), "fuzz", j, &res, &err))
+			continue;
+		core_patch(insn, 2, &res, "fuzz", j, &err);
+		core_result_free(&res);
+	}
+	core_ctx_free(cc);
+}
+
 static void walk_ext(const struct btf *btf, const struct btf_ext *ext)
 {
 	for (int k = 0; k < BTF_EXT_NR_KINDS; k++)
@@ -50,6 +78,8 @@ static void walk_ext(const struct btf *btf, const struct btf_ext *ext)
 				(void)btf_type(btf, w[1]);
 			}
 			(void)btf_ext_sec_find(ext, k, s->sec_name);
+			if (k == BTF_EXT_CORE_RELO)
+				run_core(btf, s);
 		}
 }
 

@@ -22,12 +22,12 @@ command -v unshare >/dev/null || { echo "SKIP: unshare (util-linux) not installe
 expected_failure() {
 	eperm="Operation not permitted"
 	case $1 in
-	fentry) echo "$eperm|fentry/fexit (BPF trampolines) are refused with EPERM on this kernel" ;;
-	lsm) echo "$eperm|lsm programs (BPF trampolines, like fentry) are refused with EPERM here" ;;
+	fentry) echo "$eperm|fentry/fexit (BPF trampolines) are refused with EPERM here" ;;
+	lsm) echo "$eperm|lsm programs (BPF trampolines too) are refused with EPERM here" ;;
 	ksyms_typed)
 		grep -q ' runqueues$' /proc/kallsyms ||
-			echo "failed to find the address for kernel symbol 'runqueues'|kernel without" \
-				"CONFIG_KALLSYMS_ALL: no address for the typed ksym 'runqueues'"
+			printf "%s|%s\n" "the address for kernel symbol 'runqueues'" \
+				"no CONFIG_KALLSYMS_ALL: no address for the typed ksym runqueues"
 		;;
 	esac
 }
@@ -87,7 +87,8 @@ for src in samples/*.bpf.c; do
 		echo "  skip $name: ${exp#*|}"
 	else
 		echo "FAIL: $name: bpftool prog loadall failed (exit $rc):"
-		printf '%s\n' "$out" | grep -v '^libbpf: elf: \|^libbpf: sec \|^$' | tail -25 | sed 's/^/    /'
+		printf '%s\n' "$out" | grep -v '^libbpf: elf: \|^libbpf: sec \|^$' |
+			tail -25 | sed 's/^/    /'
 		fail=$((fail + 1))
 	fi
 done

@@ -30,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sdt.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -934,10 +935,36 @@ static int t_ksyms_typed(struct run *r)
 	return expect_fail(r, 0, "no CONFIG_KALLSYMS_ALL, no address for 'runqueues'");
 }
 
+/* A USDT probe in this very program (sys/sdt.h): provider "rawbpf", name "oracle_probe". */
+__attribute__((noinline)) void oracle_usdt_target(long x)
+{
+	DTRACE_PROBE1(rawbpf, oracle_probe, x);
+}
+
 static int t_usdt(struct run *r)
 {
-	okf(r, "needs a binary with USDT notes (sys/sdt.h is not installed)");
-	return 1;
+	struct {
+		__u64 hits;
+		__s64 last_arg0;
+	} s = {0};
+	__u32 pid = getpid();
+
+	if (open_sample(r) || load(r))
+		return -1;
+	if (add_link(r,
+		     bpf_program__attach_usdt(bpf_object__find_program_by_name(r->obj, "on_probe"),
+					      getpid(), "/proc/self/exe", "rawbpf", "oracle_probe",
+					      NULL),
+		     "usdt rawbpf:oracle_probe"))
+		return -1;
+	for (long i = 1; i <= N_CALLS; i++)
+		oracle_usdt_target(i * 3);
+	if (lookup(r, "hits", &pid, &s, sizeof(s)) || s.hits != N_CALLS ||
+	    s.last_arg0 != N_CALLS * 3)
+		return failf(r, "hits %llu (want %d), last_arg0 %lld (want %d)", s.hits, N_CALLS,
+			     s.last_arg0, N_CALLS * 3);
+	okf(r, "%d hits of rawbpf:oracle_probe, last argument %lld", N_CALLS, s.last_arg0);
+	return 0;
 }
 
 static const struct {

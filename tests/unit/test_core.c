@@ -8,6 +8,7 @@
 /* Expectation tables list only what matters; the rest starts zeroed. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
+#include "btf_builder.h"
 #include "core_fixture.h"
 #include "relo/core.h"
 #include "relo/core_apply.h"
@@ -740,6 +741,188 @@ START_TEST(module_targets)
 }
 END_TEST
 
+/* The compat and match relations on hand-built types (local and target in one blob). */
+START_TEST(relations)
+{
+	static struct bb b;
+	struct btf *btf;
+	size_t len;
+	const uint8_t *blob;
+	uint32_t i32, u32, i64, ptr_s, s1, s2, un, fwd_s, fwd_u, ptr_fs, ptr_fu, ptr_u, a3, a4,
+		e_abc, e_ab, e_ax, e64_ab, fp1, fp2, td_a, td_b, boff, s_i, s_u, s3;
+
+	bb_init(&b);
+	i32 = bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
+	u32 = bb_int(&b, "unsigned int", 4, 0, 32);
+	i64 = bb_int(&b, "long", 8, BTF_INT_SIGNED, 64);
+	s1 = bb_type(&b, "s", BTF_KIND_STRUCT, 1, 0, 4);
+	bb_member(&b, "x", i32, 0);
+	s2 = bb_type(&b, "s___other", BTF_KIND_STRUCT, 2, 0, 16);
+	bb_member(&b, "y", i64, 0);
+	bb_member(&b, "x", i32, 64);
+	un = bb_type(&b, "s", BTF_KIND_UNION, 1, 0, 4);
+	bb_member(&b, "x", i32, 0);
+	fwd_s = bb_type(&b, "s", BTF_KIND_FWD, 0, 0, 0);
+	fwd_u = bb_type(&b, "s", BTF_KIND_FWD, 0, 1, 0);
+	ptr_s = bb_type(&b, NULL, BTF_KIND_PTR, 0, 0, s1);
+	ptr_fs = bb_type(&b, NULL, BTF_KIND_PTR, 0, 0, fwd_s);
+	ptr_fu = bb_type(&b, NULL, BTF_KIND_PTR, 0, 0, fwd_u);
+	ptr_u = bb_type(&b, NULL, BTF_KIND_PTR, 0, 0, un);
+	a3 = bb_type(&b, NULL, BTF_KIND_ARRAY, 0, 0, 0);
+	bb_word(&b, i32), bb_word(&b, i32), bb_word(&b, 3);
+	a4 = bb_type(&b, NULL, BTF_KIND_ARRAY, 0, 0, 0);
+	bb_word(&b, i32), bb_word(&b, i32), bb_word(&b, 4);
+	e_abc = bb_type(&b, "e", BTF_KIND_ENUM, 3, 0, 4);
+	bb_word(&b, bb_str(&b, "A")), bb_word(&b, 0);
+	bb_word(&b, bb_str(&b, "B")), bb_word(&b, 1);
+	bb_word(&b, bb_str(&b, "C")), bb_word(&b, 2);
+	e_ab = bb_type(&b, "e", BTF_KIND_ENUM, 2, 0, 4);
+	bb_word(&b, bb_str(&b, "B")), bb_word(&b, 7);
+	bb_word(&b, bb_str(&b, "A")), bb_word(&b, 9);
+	e_ax = bb_type(&b, "e", BTF_KIND_ENUM, 2, 0, 4);
+	bb_word(&b, bb_str(&b, "A")), bb_word(&b, 0);
+	bb_word(&b, bb_str(&b, "X")), bb_word(&b, 1);
+	e64_ab = bb_type(&b, "e", BTF_KIND_ENUM64, 2, 0, 8);
+	bb_word(&b, bb_str(&b, "A")), bb_word(&b, 0), bb_word(&b, 0);
+	bb_word(&b, bb_str(&b, "B")), bb_word(&b, 0), bb_word(&b, 1);
+	fp1 = bb_type(&b, NULL, BTF_KIND_FUNC_PROTO, 1, 0, i32);
+	bb_word(&b, 0), bb_word(&b, ptr_s);
+	fp2 = bb_type(&b, NULL, BTF_KIND_FUNC_PROTO, 2, 0, i32);
+	bb_word(&b, 0), bb_word(&b, ptr_s);
+	bb_word(&b, 0), bb_word(&b, i32);
+	td_a = bb_type(&b, "td_a", BTF_KIND_TYPEDEF, 0, 0, i32);
+	td_b = bb_type(&b, "td_b", BTF_KIND_TYPEDEF, 0, 0, i32);
+	boff = bb_type(&b, "int", BTF_KIND_INT, 0, 0, 4);
+	bb_word(&b, BB_INT(BTF_INT_SIGNED, 8, 16)); /* old-style bit offset int */
+	s_i = bb_type(&b, "t", BTF_KIND_STRUCT, 1, 0, 8);
+	bb_member(&b, "p", ptr_fs, 0);
+	s_u = bb_type(&b, "t", BTF_KIND_STRUCT, 1, 0, 8);
+	bb_member(&b, "p", ptr_s, 0);
+	s3 = bb_type(&b, "t", BTF_KIND_STRUCT, 1, 0, 8);
+	bb_member(&b, "p", ptr_u, 0);
+	blob = bb_finish(&b, &len);
+	ck_assert_msg(!btf_parse(blob, len, NULL, "rel", &btf, &E), "%s", E.msg);
+
+	/* compat: kinds, not layouts */
+	ck_assert_int_eq(core_types_compat(btf, s1, btf, s2), 1);
+	ck_assert_int_eq(core_types_compat(btf, s1, btf, un), 0);
+	ck_assert_int_eq(core_types_compat(btf, i32, btf, i64), 1);
+	ck_assert_int_eq(core_types_compat(btf, i32, btf, boff), 0);
+	ck_assert_int_eq(core_types_compat(btf, ptr_s, btf, ptr_u), 0);
+	ck_assert_int_eq(core_types_compat(btf, a3, btf, a4), 1);
+	ck_assert_int_eq(core_types_compat(btf, e_abc, btf, e64_ab), 1);
+	ck_assert_int_eq(core_types_compat(btf, fp1, btf, fp2), 0);
+	ck_assert_int_eq(core_types_compat(btf, fp1, btf, fp1), 1);
+	ck_assert_int_eq(core_types_compat(btf, td_a, btf, i64), 1); /* typedefs skipped */
+	/* match: names, sizes, signedness, members, enumerators */
+	ck_assert_int_eq(core_types_match(btf, s1, btf, s2), 1);  /* s ~ s___other, x found */
+	ck_assert_int_eq(core_types_match(btf, s2, btf, s1), 0);  /* more local members */
+	ck_assert_int_eq(core_types_match(btf, i32, btf, u32), 0);
+	ck_assert_int_eq(core_types_match(btf, i32, btf, i64), 0);
+	ck_assert_int_eq(core_types_match(btf, a3, btf, a4), 0);
+	ck_assert_int_eq(core_types_match(btf, e_ab, btf, e_abc), 1); /* subset, any values */
+	ck_assert_int_eq(core_types_match(btf, e_abc, btf, e_ab), 0);
+	ck_assert_int_eq(core_types_match(btf, e_ax, btf, e_abc), 0);
+	ck_assert_int_eq(core_types_match(btf, e_ab, btf, e64_ab), 0); /* sizes differ */
+	ck_assert_int_eq(core_types_match(btf, td_a, btf, td_b), 0);   /* root names differ */
+	ck_assert_int_eq(core_types_match(btf, td_a, btf, td_a), 1);
+	ck_assert_int_eq(core_types_match(btf, fwd_s, btf, s1), 0); /* not behind a pointer */
+	ck_assert_int_eq(core_types_match(btf, fwd_s, btf, fwd_s), 1);
+	ck_assert_int_eq(core_types_match(btf, fwd_s, btf, fwd_u), 0);
+	/* behind a pointer a struct matches a forward declaration of the same kind */
+	ck_assert_int_eq(core_types_match(btf, s_u, btf, s_i), 1);
+	ck_assert_int_eq(core_types_match(btf, s3, btf, s_i), 0); /* union vs struct fwd */
+	ck_assert_int_eq(core_types_match(btf, ptr_s, btf, ptr_fs), 1);
+	ck_assert_int_eq(core_types_match(btf, ptr_s, btf, ptr_fu), 0);
+	ck_assert_int_eq(core_types_match(btf, fp1, btf, fp1), 1);
+	ck_assert_int_eq(core_types_match(btf, fp1, btf, fp2), 0);
+	btf_free(btf);
+}
+END_TEST
+
+/*
+ * Real objects (the corpus fetched by `make corpus`, and the samples): every CO-RE record
+ * against this kernel's vmlinux must compute and patch; the patch checks that each
+ * instruction holds what our reading of the local BTF predicts, which is what clang wrote.
+ */
+static void core_object(const char *path, const struct btf *vmlinux, uint32_t *recs,
+			uint32_t *poisoned)
+{
+	struct btf *btf;
+	struct btf_ext *ext;
+	struct core_target tg = { vmlinux, "vmlinux" };
+	struct core_ctx *cc;
+
+	if (elf_read_btf(path, NULL, &btf, &E))
+		return; /* no BTF: no CO-RE */
+	if (elf_read_btf_ext(path, btf, &ext, &E)) {
+		btf_free(btf);
+		return;
+	}
+	ck_assert(!core_ctx_new(btf, &tg, 1, &cc, &E));
+	for (uint32_t s = 0; s < btf_ext_nr_secs(ext, BTF_EXT_CORE_RELO); s++) {
+		const struct btf_ext_sec *sec = btf_ext_sec_at(ext, BTF_EXT_CORE_RELO, s);
+		size_t size = 0;
+		struct bpf_insn *insns = core_section(path, sec->sec_name, &size);
+
+		ck_assert_msg(insns, "%s: no section %s", path, sec->sec_name);
+		for (uint32_t i = 0; i < sec->nr; i++) {
+			const struct btf_ext_core_relo *rec = btf_ext_rec(sec, i);
+			uint32_t idx = rec->insn_off / 8;
+			struct core_result res;
+
+			ck_assert_uint_lt(idx, size / 8);
+			ck_assert_msg(!core_calc(cc, rec, sec->sec_name, idx, &res, &E), "%s: %s",
+				      path, E.msg);
+			ck_assert_msg(core_patch(&insns[idx], size / 8 - idx, &res, sec->sec_name,
+						 idx, &E) > 0, "%s: %s", path, E.msg);
+			*poisoned += res.poison;
+			(*recs)++;
+			core_result_free(&res);
+		}
+		free(insns);
+	}
+	core_ctx_free(cc);
+	btf_ext_free(ext);
+	btf_free(btf);
+}
+
+START_TEST(real_objects)
+{
+	char path[512], manifest[256], line[1024];
+	struct btf *vmlinux;
+	uint32_t recs = 0, poisoned = 0, objs = 0;
+	FILE *f;
+	static const char *const samples[] = { "core_task.bpf.o", "iter_task.bpf.o",
+						"ksyms.bpf.o", "fentry.bpf.o" };
+
+	if (btf_open_raw("/sys/kernel/btf/vmlinux", NULL, &vmlinux, &E))
+		return;
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		test_sample_path(path, sizeof(path), samples[i]);
+		if (!access(path, R_OK)) {
+			core_object(path, vmlinux, &recs, &poisoned);
+			objs++;
+		}
+	}
+	snprintf(manifest, sizeof(manifest), "%s/corpus/MANIFEST", test_build_dir());
+	f = fopen(manifest, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char endian[8];
+
+		if (sscanf(line, "%511s %*s %7s", path, endian) == 2 && !strcmp(endian, "le")) {
+			core_object(path, vmlinux, &recs, &poisoned);
+			objs++;
+		}
+	}
+	if (f)
+		fclose(f);
+	printf("CO-RE on real objects: %u objects, %u records, %u poisoned\n", objs, recs,
+	       poisoned);
+	btf_free(vmlinux);
+}
+END_TEST
+
 START_TEST(dump_only)
 {
 	struct prog p;
@@ -772,6 +955,8 @@ int main(void)
 	tcase_add_test(tc, vmlinux_task_struct);
 	tcase_add_test(tc, apply_records_decisions);
 	tcase_add_test(tc, module_targets);
+	tcase_add_test(tc, relations);
+	tcase_add_test(tc, real_objects);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);

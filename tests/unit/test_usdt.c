@@ -5,6 +5,8 @@
  * section headers (computed independently of the program headers we use).
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdio.h>
@@ -179,6 +181,89 @@ START_TEST(corrupted_notes)
 }
 END_TEST
 
+/* The layout the installed <bpf/usdt.bpf.h> declares, written out for the test. */
+struct mirror_arg {
+	uint64_t val_off;
+	uint32_t arg_type;
+	int16_t reg_off;
+	bool arg_signed;
+	int8_t arg_bitshift;
+};
+struct mirror_spec {
+	struct mirror_arg args[12];
+	uint64_t usdt_cookie;
+	int16_t arg_cnt;
+};
+
+START_TEST(spec_encoding)
+{
+	struct usdt_probe p = {.provider = "rbtest", .name = "hit"};
+	struct mirror_spec m;
+	unsigned char buf[USDT_SPEC_SIZE];
+	struct rb_error e = {0};
+
+	ck_assert_uint_eq(sizeof(m), USDT_SPEC_SIZE);
+	snprintf(p.args_str, sizeof(p.args_str), "-4@%%eax 8@-16(%%rbp) 2@$7 1@%%sil");
+	p.nargs = usdt_parse_args(p.args_str, p.args, USDT_MAX_ARGS, &e);
+	ck_assert_int_eq(p.nargs, 4);
+	ck_assert_int_eq(usdt_spec_encode(&p, 0xc00c1e, buf, sizeof(buf), &e), 0);
+	memcpy(&m, buf, sizeof(m));
+	ck_assert_int_eq(m.arg_cnt, 4);
+	ck_assert_uint_eq(m.usdt_cookie, 0xc00c1e);
+	ck_assert_uint_eq(m.args[0].arg_type, 1); /* REG */
+	ck_assert_int_eq(m.args[0].reg_off, 80);
+	ck_assert(m.args[0].arg_signed);
+	ck_assert_int_eq(m.args[0].arg_bitshift, 32);
+	ck_assert_uint_eq(m.args[1].arg_type, 2); /* REG_DEREF */
+	ck_assert_uint_eq(m.args[1].val_off, (uint64_t)-16);
+	ck_assert_int_eq(m.args[1].reg_off, 32);
+	ck_assert_int_eq(m.args[1].arg_bitshift, 0);
+	ck_assert_uint_eq(m.args[2].arg_type, 0); /* CONST */
+	ck_assert_uint_eq(m.args[2].val_off, 7);
+	ck_assert_int_eq(m.args[2].arg_bitshift, 48);
+	ck_assert(!m.args[2].arg_signed);
+	ck_assert_int_eq(m.args[3].reg_off, 104);
+	ck_assert_int_eq(m.args[3].arg_bitshift, 56);
+	ck_assert_uint_eq(m.args[4].arg_type, 0);
+	ck_assert_uint_eq(m.args[4].val_off, 0);
+	/* a base+index*scale argument has no encoding in this layout */
+	p.nargs = usdt_parse_args("8@8(%rax,%rdx,4)", p.args, USDT_MAX_ARGS, &e);
+	snprintf(p.args_str, sizeof(p.args_str), "8@8(%%rax,%%rdx,4)");
+	ck_assert_int_eq(usdt_spec_encode(&p, 0, buf, sizeof(buf), &e), -EOPNOTSUPP);
+	ck_assert_str_eq(e.msg, "USDT rbtest:hit: argument 1 (8@8(%rax,%rdx,4)) uses base + index "
+				"* scale addressing, which the installed usdt.bpf.h cannot fetch");
+	ck_assert_int_eq(usdt_spec_encode(&p, 0, buf, 10, &e), -EINVAL);
+}
+END_TEST
+
+/* The mirror above must be what clang made of usdt.bpf.h: check the sample's BTF. */
+START_TEST(spec_layout_matches_btf)
+{
+	char cmd[600], line[256], out[4096] = "";
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "bpftool btf dump file %s/samples/usdt.bpf.o format raw 2>&1 | "
+		 "grep -A5 \"STRUCT '__bpf_usdt_\"",
+		 test_build_dir());
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		strncat(out, line, sizeof(out) - strlen(out) - 1);
+	pclose(f);
+	ck_assert_msg(strstr(out, "STRUCT '__bpf_usdt_spec' size=208 vlen=3"), "%s", out);
+	ck_assert_msg(strstr(out, "'usdt_cookie' type_id="), "%s", out);
+	ck_assert_msg(strstr(out, "bits_offset=1536\n"), "%s", out);
+	ck_assert_msg(strstr(out, "'arg_cnt'"), "%s", out);
+	ck_assert_msg(strstr(out, "bits_offset=1600\n"), "%s", out);
+	ck_assert_msg(strstr(out, "STRUCT '__bpf_usdt_arg_spec' size=16 vlen=5"), "%s", out);
+	ck_assert_msg(strstr(out, "'reg_off' type_id="), "%s", out);
+	ck_assert_msg(strstr(out, "bits_offset=96\n\t'arg_signed'"), "%s", out);
+	ck_assert_msg(strstr(out, "bits_offset=112\n\t'arg_bitshift'"), "%s", out);
+	ck_assert_msg(strstr(out, "bits_offset=120"), "%s", out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("usdt");
@@ -196,6 +281,8 @@ int main(void)
 	tcase_add_test(tc, notes_of_a_built_program);
 	tcase_add_test(tc, missing_probe_and_no_notes);
 	tcase_add_test(tc, corrupted_notes);
+	tcase_add_test(tc, spec_encoding);
+	tcase_add_test(tc, spec_layout_matches_btf);
 	suite_add_tcase(s, tc);
 	ret = test_run_suite(s);
 	testbin_cleanup();

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Load (stage 3) in order: feature probes, BTF, maps, programs, then the slots of prog
+ * arrays and map-in-maps. Everything created is owned by struct rb_loaded and closed in
+ * reverse order; a failure closes what was created so far before returning.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf/explain.h"
+#include "bpf/pin.h"
+#include "bpf/probe.h"
+#include "bpf/prog_log.h"
+#include "bpf/sys.h"
+#include "btf/btf.h"
+#include "loader/load.h"
+#include "relo/relo.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+#include "util/trace.h"
+
+#define REASON_LINES 5
+
+RB_API void rb_loaded_free(struct rb_loaded *l)
+{
+	if (!l)
+		return;
+	rb_loaded_detach(l);
+	for (size_t i = l->prog_cnt; i-- > 0;) {
+		struct loaded_prog *p = &l->progs[i];
+
+		free(p->target);
+		free(p->att_note);
+		if (p->fd >= 0)
+			close(p->fd);
+		free(p->log);
+		free(p->reason);
+		free(p->explain);
+	}
+	for (size_t i = l->map_cnt; i-- > 0;) {
+		if (l->maps[i].fd >= 0)
+			close(l->maps[i].fd);
+		free(l->maps[i].pin_path);
+	}
+	if (l->btf_fd >= 0)
+		close(l->btf_fd);
+	free(l->progs);
+	free(l->maps);
+	free(l);
+}
+
+static bool wanted(const struct rb_load_opts *o, const char *name, bool autoload)
+{
+	if (!o || !o->only_progs)
+		return autoload;
+	for (size_t i = 0; i < o->only_prog_cnt; i++)
+		if (!strcmp(o->only_progs[i], name))
+			return true;
+	return false;
+}
+
+/* The running kernel's BTF, opened once per load for attach targets. */
+struct target_btf {
+	struct btf *btf;
+	int err;
+	bool tried;
+};
+
+static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
+			 const struct obj_prog *p, struct rb_error *err)
+{
+	const char *name = p->attach.btf_name;
+	int kind, id;
+
+	if (!tb->tried) {
+		tb->tried = true;
+		tb->err = btf_open_raw("/sys/kernel/btf/vmlinux", NULL, &tb->btf, NULL);
+	}
+	if (!tb->btf)
+		return rb_errorf(err, tb->err ? tb->err : -ENOENT,
+				 "%s: program '%s' needs the kernel's BTF to find '%s', and "
+				 "/sys/kernel/btf/vmlinux cannot be read (a kernel without "
+				 "CONFIG_DEBUG_INFO_BTF?)",
+				 obj_file(obj), p->name, name);
+	kind = !strncmp(name, "btf_trace_", 10) ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC;
+	id = btf_find(tb->btf, name, kind);
+	if (id < 0)
+		return rb_errorf(err, -ENOENT, "%s: program '%s': attach target '%s' (%s) is not in "
+					       "the kernel's BTF",
+				 obj_file(obj), p->name, name, btf_kind_name((uint16_t)kind));
+	return id;
+}
+
+static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
+		     const struct rb_linked_prog *lp, struct loaded_prog *out, const int *map_fds,
+		     struct target_btf *tb, const struct rb_load_opts *opts, struct rb_error *err)
+{
+	const struct obj_prog *p = &obj->progs[out->obj_prog];
+	struct prog_log_policy pol = { opts ? opts->log_level : 0, opts ? opts->log_max : 0 };
+	struct sys_prog_load_opts o = { 0 };
+	struct rb_linked_prog copy = *lp;
+	struct strbuf why = STRBUF_INIT;
+	struct prog_log log;
+	int r, id;
+
+	if (!p->prog_type) {
+		r = rb_object_program_check_type(obj, out->obj_prog, err);
+		return r < 0 ? r : rb_errorf(err, -EINVAL, "%s: program '%s' has no type",
+					     obj_file(obj), p->name);
+	}
+	if (p->attach_error)
+		return rb_errorf(err, -EINVAL, "%s", p->attach_error);
+	copy.insns = malloc(sizeof(*copy.insns) * lp->insn_cnt);
+	if (!copy.insns)
+		return rb_errorf(err, -ENOMEM, "out of memory");
+	memcpy(copy.insns, lp->insns, sizeof(*copy.insns) * lp->insn_cnt);
+	r = relo_set_map_fds(&copy, map_fds, (uint32_t)obj->map_cnt, err);
+	if (r < 0)
+		goto out;
+	o.prog_type = p->prog_type;
+	o.expected_attach_type = p->attach_type >= 0 ? (uint32_t)p->attach_type : 0;
+	if (probe_feature(PROBE_PROG_NAME)->state != PROBE_NO)
+		o.name = p->name;
+	o.insns = copy.insns;
+	o.insn_cnt = copy.insn_cnt;
+	o.license = obj->license;
+	o.kern_version = obj->kern_version;
+	o.prog_flags = p->prog_flags;
+	if (p->attach.btf_name) {
+		id = attach_btf_id(tb, obj, p, err);
+		if (id < 0) {
+			r = id;
+			goto out;
+		}
+		o.attach_btf_id = (uint32_t)id;
+	}
+	if (l->btf_fd >= 0) {
+		o.prog_btf_fd = l->btf_fd;
+		if (lp->func_info_cnt && probe_feature(PROBE_BTF_FUNC)->state != PROBE_NO) {
+			o.func_info = lp->func_info;
+			o.func_info_rec_size = sizeof(struct bpf_func_info);
+			o.func_info_cnt = lp->func_info_cnt;
+		}
+		if (lp->line_info_cnt && o.func_info_cnt) {
+			o.line_info = lp->line_info;
+			o.line_info_rec_size = sizeof(struct bpf_line_info);
+			o.line_info_cnt = lp->line_info_cnt;
+		}
+	}
+	r = prog_load_logged(&o, &pol, &log);
+	out->log = log.text; /* ownership moves */
+	out->log_truncated = log.truncated;
+	if (r >= 0) {
+		struct bpf_prog_info info;
+
+		out->fd = r;
+		if (sys_prog_get_info(r, &info) == 0) {
+			out->id = info.id;
+			for (int i = 0; i < 8; i++)
+				snprintf(out->tag + 2 * i, 3, "%02x", info.tag[i]);
+			out->verified_insns = info.verified_insns;
+		}
+		r = 0;
+		goto out;
+	}
+	out->err = r;
+	explain_prog_load(&why, r, &o, out->log);
+	out->explain = sb_detach(&why);
+	out->reason = prog_log_reason(out->log, REASON_LINES);
+	rb_errorf(err, r, "%s: program '%s' (%s): %s%s%s", obj_file(obj), p->name,
+		  sys_errno_name(r), out->explain ? out->explain : "",
+		  out->reason && out->reason[0] ? ":\n" : "", out->reason ? out->reason : "");
+out:
+	sb_free(&why);
+	free(copy.insns);
+	if (r < 0)
+		out->err = r;
+	return r;
+}
+
+RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
+			  const struct rb_load_opts *opts, struct rb_loaded **out,
+			  struct rb_error *err)
+{
+	struct target_btf tb = { 0 };
+	struct rb_loaded *l;
+	int *map_fds = NULL, r = 0, first_err = 0;
+
+	*out = NULL;
+	if (obj->elf.big_endian)
+		return rb_errorf(err, -EINVAL, "%s: a big-endian object cannot be loaded on this "
+					       "little-endian host",
+				 obj_file(obj));
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return rb_errorf(err, -ENOMEM, "out of memory");
+	l->obj = obj;
+	l->btf_fd = -1;
+	l->maps = calloc(obj->map_cnt ? obj->map_cnt : 1, sizeof(*l->maps));
+	l->progs = calloc(pp && pp->prog_cnt ? pp->prog_cnt : 1, sizeof(*l->progs));
+	map_fds = calloc(obj->map_cnt ? obj->map_cnt : 1, sizeof(*map_fds));
+	if (!l->maps || !l->progs || !map_fds) {
+		r = rb_errorf(err, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	l->map_cnt = obj->map_cnt;
+	for (size_t i = 0; i < l->map_cnt; i++)
+		l->maps[i].fd = -1;
+	l->prog_cnt = pp ? pp->prog_cnt : 0;
+	for (size_t i = 0; i < l->prog_cnt; i++) {
+		l->progs[i].fd = -1;
+		l->progs[i].obj_prog = pp->prog_idx[i];
+		l->progs[i].att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
+	}
+	trace_emit(RB_TRACE_STAGE, "load", 0, 0, "%s: %zu maps, %zu programs", obj_file(obj),
+		   l->map_cnt, l->prog_cnt);
+	r = sys_bump_memlock(err);
+	if (r < 0)
+		goto fail;
+	r = load_btf(l, obj, err);
+	if (r < 0)
+		goto fail;
+	r = load_maps(l, obj, pp, opts, err);
+	if (r < 0)
+		goto fail;
+	for (size_t i = 0; i < l->map_cnt; i++)
+		map_fds[i] = l->maps[i].fd;
+	for (size_t i = 0; i < l->prog_cnt; i++) {
+		struct loaded_prog *lp = &l->progs[i];
+		const struct obj_prog *p = &obj->progs[lp->obj_prog];
+
+		if (!wanted(opts, p->name, p->autoload)) {
+			lp->err = 1; /* skipped */
+			continue;
+		}
+		r = load_prog(l, obj, pp->progs[i], lp, map_fds, &tb, opts, err);
+		if (r < 0 && !(opts && opts->keep_going))
+			goto fail;
+		if (r < 0 && !first_err)
+			first_err = r;
+	}
+	r = load_fill_slots(l, obj, err);
+	if (r < 0)
+		goto fail;
+	btf_free(tb.btf);
+	free(map_fds);
+	*out = l;
+	(void)first_err; /* keep_going: each program's verdict is in its info */
+	return 0;
+fail:
+	btf_free(tb.btf);
+	free(map_fds);
+	/* Pins made by this load are taken back too: nothing is left behind. */
+	for (size_t i = 0; l && i < l->map_cnt; i++)
+		if (l->maps[i].pin_path && !l->maps[i].reused && l->maps[i].fd >= 0)
+			unlink(l->maps[i].pin_path);
+	rb_loaded_free(l);
+	return r;
+}
+
+RB_API size_t rb_loaded_prog_count(const struct rb_loaded *l)
+{
+	return l ? l->prog_cnt : 0;
+}
+
+RB_API int rb_loaded_prog(const struct rb_loaded *l, size_t i, struct rb_loaded_prog_info *out)
+{
+	const struct loaded_prog *p;
+
+	if (!l || i >= l->prog_cnt)
+		return -ERANGE;
+	p = &l->progs[i];
+	memset(out, 0, sizeof(*out));
+	out->name = l->obj->progs[p->obj_prog].name;
+	out->obj_prog = p->obj_prog;
+	out->fd = p->fd;
+	out->id = p->id;
+	memcpy(out->tag, p->tag, sizeof(out->tag));
+	out->err = p->err;
+	out->log = p->log;
+	out->log_truncated = p->log_truncated;
+	out->reason = p->reason ? p->reason : "";
+	out->explain = p->explain ? p->explain : "";
+	out->verified_insns = p->verified_insns;
+	return 0;
+}
+
+RB_API size_t rb_loaded_map_count(const struct rb_loaded *l)
+{
+	return l ? l->map_cnt : 0;
+}
+
+RB_API int rb_loaded_map(const struct rb_loaded *l, size_t i, struct rb_loaded_map_info *out)
+{
+	if (!l || i >= l->map_cnt)
+		return -ERANGE;
+	out->name = l->obj->maps[i].name;
+	out->obj_map = i;
+	out->fd = l->maps[i].fd;
+	out->id = l->maps[i].id;
+	out->reused = l->maps[i].reused;
+	out->pin_path = l->maps[i].pin_path;
+	return 0;
+}
+
+RB_API int rb_loaded_btf(const struct rb_loaded *l, uint32_t *id)
+{
+	if (id)
+		*id = l ? l->btf_id : 0;
+	return l ? l->btf_fd : -1;
+}
+
+RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l)
+{
+	return l ? l->btf_note : "";
+}

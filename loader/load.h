@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Load (stage 3): the state shared by its parts (BTF, maps, programs). */
+#ifndef RB_LOADER_LOAD_H
+#define RB_LOADER_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpf/attach.h"
+#include "loader/object.h"
+#include "loader/prepare.h"
+#include "rawbpf.h"
+
+struct loaded_map {
+	int fd;
+	uint32_t id;
+	bool reused;
+	char *pin_path;
+};
+
+struct loaded_prog {
+	size_t obj_prog;
+	int fd;
+	uint32_t id;
+	char tag[17];
+	int err;
+	char *log;
+	bool log_truncated;
+	char *reason;
+	char *explain;
+	uint32_t verified_insns;
+	/* attach */
+	struct sys_attachment att;
+	char *target;
+	char *att_note;
+	int att_err;
+	uint32_t link_id;
+};
+
+struct rb_loaded {
+	const struct rb_object *obj;
+	int btf_fd;
+	uint32_t btf_id;
+	char btf_note[512];
+	struct loaded_map *maps; /* one per object map */
+	size_t map_cnt;
+	struct loaded_prog *progs; /* one per prepared program */
+	size_t prog_cnt;
+};
+
+/* Sanitise and load the object's BTF; on failure sets l->btf_fd = -1 and a note. */
+int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err);
+/* Create (or reuse) every map and write its initial bytes; frozen where read-only. */
+int load_maps(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
+	      const struct rb_load_opts *opts, struct rb_error *err);
+/* Fill prog arrays and map-in-maps from their `.values` once programs are loaded. */
+int load_fill_slots(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err);
+
+#endif

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The object's BTF into the kernel: sanitised for what the kernel supports (feature probes),
+ * DATASEC sizes and offsets completed from the ELF section and symbol tables, then
+ * BPF_BTF_LOAD, with a log only when it fails. Without usable BTF the load goes on without
+ * it where that is safe, and says so.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf/explain.h"
+#include "bpf/probe.h"
+#include "bpf/sys.h"
+#include "btf/sanitize.h"
+#include "loader/load.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+#include "util/trace.h"
+
+static bool have(enum probe_feature f)
+{
+	/* "unknown" (EPERM) is no reason to rewrite: the load itself will say what is wrong */
+	return probe_feature(f)->state != PROBE_NO;
+}
+
+/* DATASEC size from its ELF section, entry offsets from the symbols in that section. */
+static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uint32_t *size,
+		       struct btf_var_secinfo *vars, uint16_t vlen, void *ctx, struct rb_error *e)
+{
+	const struct rb_object *obj = ctx;
+	const struct elf_section *sec = elf_file_section(&obj->elf, name);
+
+	(void)id;
+	if (!sec)
+		return 0; /* .kconfig, .ksyms: laid out by the sanitiser */
+	if (sec->size > UINT32_MAX)
+		return rb_errorf(e, -E2BIG, "%s: section '%s' is too large for BTF", obj_file(obj),
+				 name);
+	*size = (uint32_t)sec->size;
+	for (uint16_t v = 0; v < vlen; v++) {
+		const char *vname = btf_name_of(btf, vars[v].type);
+
+		for (size_t s = 0; s < obj->elf.sym_cnt; s++) {
+			const struct elf_symbol *sym = &obj->elf.syms[s];
+
+			if (sym->shndx == sec->idx && !strcmp(sym->name, vname)) {
+				if (sym->value > sec->size)
+					return rb_errorf(e, -EINVAL,
+							 "%s: symbol '%s' lies outside section '%s'",
+							 obj_file(obj), vname, name);
+				vars[v].offset = (uint32_t)sym->value;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err)
+{
+	struct btf_kernel_kinds k = {
+		.func = have(PROBE_BTF_FUNC),
+		.global_func = have(PROBE_BTF_GLOBAL_FUNC),
+		.datasec = have(PROBE_BTF_DATASEC),
+		.float_kind = have(PROBE_BTF_FLOAT),
+		.decl_tag = have(PROBE_BTF_DECL_TAG),
+		.type_tag = have(PROBE_BTF_TYPE_TAG),
+		.enum64 = have(PROBE_BTF_ENUM64),
+	};
+	struct sys_btf_load_opts o = { 0 };
+	struct btf_sanitize_counts c;
+	struct strbuf why = STRBUF_INIT;
+	void *data;
+	size_t size;
+	int r;
+
+	l->btf_fd = -1;
+	if (!obj->btf)
+		return 0;
+	if (probe_feature(PROBE_BTF)->state == PROBE_NO) {
+		snprintf(l->btf_note, sizeof(l->btf_note),
+			 "this kernel does not load BTF: programs load without func/line info");
+		return 0;
+	}
+	r = btf_sanitize(obj->btf, &k, fix_datasec, (void *)obj, &data, &size, &c, err);
+	if (r < 0)
+		return r;
+	trace_emit(RB_TRACE_INFO, "btf sanitise", 0, 0,
+		   "rewritten: %u VAR, %u DATASEC, %u FLOAT, %u DECL_TAG, %u TYPE_TAG, %u ENUM64, "
+		   "%u global FUNC, %u FUNC, %u FUNC_PROTO; fixed: %u extern VAR, %u extern FUNC, "
+		   "%u .ksyms entries",
+		   c.var, c.datasec, c.float_kind, c.decl_tag, c.type_tag, c.enum64, c.global_func,
+		   c.func, c.func_proto, c.extern_var, c.extern_func, c.ksym_entry);
+	o.data = data;
+	o.size = (uint32_t)size;
+	r = sys_btf_load(&o);
+	if (r < 0) {
+		/* Once more with a log, to say which type the kernel rejected. */
+		char *log = malloc(1 << 20);
+
+		o.log_buf = log;
+		o.log_size = log ? 1 << 20 : 0;
+		o.log_level = 1;
+		r = sys_btf_load(&o);
+		if (r >= 0) {
+			l->btf_fd = r;
+		} else {
+			explain_btf_load(&why, r, log);
+			snprintf(l->btf_note, sizeof(l->btf_note),
+				 "%s: the kernel refused the object's BTF (%s): %s; loading without "
+				 "BTF (no func/line info, no BTF map types)",
+				 obj_file(obj), sys_errno_name(r), sb_str(&why));
+			trace_emit(RB_TRACE_INFO, "btf", r, 0, "%s\n%s", l->btf_note,
+				   log ? log : "");
+		}
+		free(log);
+		sb_free(&why);
+	} else {
+		l->btf_fd = r;
+	}
+	free(data);
+	if (l->btf_fd >= 0) {
+		struct bpf_btf_info info;
+
+		if (sys_btf_get_info(l->btf_fd, &info) == 0)
+			l->btf_id = info.id;
+	}
+	return 0;
+}
