@@ -9,21 +9,9 @@
 #include "loader/object.h"
 #include "util/err.h"
 
-/* One buffer per object for type names handed out by the info calls would need lifetime
- * rules; instead type names are cached per call site in a small ring owned by the object. */
-#define NAME_RING 8
-
-static const char *ring_name(const struct rb_object *obj, uint32_t id)
+static const char *cached_type_name(const struct rb_object *obj, uint32_t id)
 {
-	static __thread char ring[NAME_RING][256];
-	static __thread unsigned int next;
-	char *buf;
-
-	if (!id || !obj->btf)
-		return NULL;
-	buf = ring[next++ % NAME_RING];
-	obj_btf_type_str(obj, id, buf, 256);
-	return buf[0] ? buf : NULL;
+	return obj_btf_type_name(obj, id);
 }
 
 RB_API const char *rb_relo_kind_name(enum rb_relo_kind kind)
@@ -321,8 +309,8 @@ static void map_info(const struct rb_object *obj, const struct obj_map *m,
 	out->numa_node = m->numa_node;
 	out->pinning = m->pinning;
 	out->map_extra = m->map_extra;
-	out->key_type = ring_name(obj, m->btf_key_type_id);
-	out->value_type = ring_name(obj, m->btf_value_type_id);
+	out->key_type = cached_type_name(obj, m->btf_key_type_id);
+	out->value_type = cached_type_name(obj, m->btf_value_type_id);
 	out->has_inner = m->inner != NULL;
 	out->init_slot_cnt = m->slot_cnt;
 	out->var_cnt = m->var_cnt;
@@ -410,7 +398,7 @@ RB_API int rb_object_var(const struct rb_object *obj, size_t idx, struct rb_var_
 	out->map = m->name;
 	out->offset = v->offset;
 	out->size = v->size;
-	out->type = ring_name(obj, v->btf_type_id);
+	out->type = cached_type_name(obj, v->btf_type_id);
 	out->is_static = v->is_static;
 	return 0;
 }
@@ -433,6 +421,6 @@ RB_API int rb_object_extern(const struct rb_object *obj, size_t idx, struct rb_e
 	out->kind = kinds[e->kind];
 	out->weak = e->weak;
 	out->typed = e->typed;
-	out->type = ring_name(obj, e->type_id);
+	out->type = cached_type_name(obj, e->type_id);
 	return 0;
 }

@@ -42,6 +42,11 @@ int obj_btf_open(struct rb_object *obj, struct rb_error *err)
 
 void obj_btf_free(struct rb_object *obj)
 {
+	for (size_t i = 0; i < obj->type_name_cnt; i++)
+		free(obj->type_names[i].text);
+	free(obj->type_names);
+	obj->type_names = NULL;
+	obj->type_name_cnt = 0;
 	btf_ext_free(obj->btf_ext);
 	btf_free(obj->btf);
 	obj->btf_ext = NULL;
@@ -487,4 +492,84 @@ const char *obj_btf_type_str(const struct rb_object *obj, uint32_t id, char *buf
 	if (obj->btf && id)
 		type_str(obj->btf, id, buf, len, 0);
 	return buf;
+}
+
+static int cmp_type_name(const void *a, const void *b)
+{
+	const struct obj_type_name *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int obj_btf_cache_type_names(struct rb_object *obj, struct rb_error *err)
+{
+	size_t n = 0, cap, k = 0;
+	uint32_t *ids;
+	char buf[256];
+
+	if (!obj->btf)
+		return 0;
+	cap = obj->map_cnt * 4 + obj->var_cnt + obj->extern_cnt + 1;
+	ids = calloc(cap, sizeof(*ids));
+	if (!ids)
+		return rb_errorf(err, ENOMEM, "%s: out of memory", obj_file(obj));
+	for (size_t i = 0; i < obj->map_cnt; i++) {
+		const struct obj_map *m = &obj->maps[i];
+
+		ids[n++] = m->btf_key_type_id;
+		ids[n++] = m->btf_value_type_id;
+		if (m->inner) {
+			ids[n++] = m->inner->btf_key_type_id;
+			ids[n++] = m->inner->btf_value_type_id;
+		}
+	}
+	for (size_t i = 0; i < obj->var_cnt; i++)
+		ids[n++] = obj->vars[i].btf_type_id;
+	for (size_t i = 0; i < obj->extern_cnt; i++)
+		ids[n++] = obj->externs[i].type_id;
+	obj->type_names = calloc(n + 1, sizeof(*obj->type_names));
+	if (!obj->type_names) {
+		free(ids);
+		return rb_errorf(err, ENOMEM, "%s: out of memory", obj_file(obj));
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ids[i])
+			continue;
+		obj->type_names[k].id = ids[i];
+		k++;
+	}
+	free(ids);
+	qsort(obj->type_names, k, sizeof(*obj->type_names), cmp_type_name);
+	obj->type_name_cnt = 0;
+	for (size_t i = 0; i < k; i++) {
+		struct obj_type_name *t = &obj->type_names[obj->type_name_cnt];
+
+		if (obj->type_name_cnt && t[-1].id == obj->type_names[i].id)
+			continue;
+		t->id = obj->type_names[i].id;
+		t->text = strdup(obj_btf_type_str(obj, t->id, buf, sizeof(buf)));
+		if (!t->text)
+			return rb_errorf(err, ENOMEM, "%s: out of memory", obj_file(obj));
+		obj->type_name_cnt++;
+	}
+	return 0;
+}
+
+const char *obj_btf_type_name(const struct rb_object *obj, uint32_t id)
+{
+	size_t lo = 0, hi = obj->type_name_cnt;
+
+	if (!id)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (obj->type_names[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < obj->type_name_cnt && obj->type_names[lo].id == id && obj->type_names[lo].text[0])
+		return obj->type_names[lo].text;
+	return NULL;
 }

@@ -166,6 +166,8 @@ static int open_model(struct rb_object *obj, const struct rb_open_opts *opts,
 		ret = obj_collect_data_maps(obj, err);
 	if (!ret)
 		ret = obj_collect_relos(obj, err);
+	if (!ret)
+		ret = obj_btf_cache_type_names(obj, err);
 	if (ret)
 		return ret;
 	trace_emit(RB_TRACE_INFO, "open", 0, 0,

@@ -178,6 +178,12 @@ struct rb_object {
 	uint32_t kconfig_datasec; /* BTF id of the .kconfig DATASEC (0) */
 	uint32_t ksyms_datasec;   /* BTF id of the .ksyms DATASEC (0) */
 	bool relaxed_maps;
+	/* C spellings of the types the info calls name, sorted by id (obj_btf.c) */
+	struct obj_type_name {
+		uint32_t id;
+		char *text;
+	} *type_names;
+	size_t type_name_cnt;
 };
 
 /* Sentences about the object start with its file name. */
