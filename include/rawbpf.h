@@ -754,6 +754,30 @@ RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l);
 RB_API int rb_loaded_attach(struct rb_loaded *l, struct rb_error *err);
 RB_API void rb_loaded_detach(struct rb_loaded *l);
 
+/*
+ * Where programs whose section does not say it attach: xdp and tcx to an interface, cgroup
+ * programs to a cgroup v2 directory, uprobes to one process, and per-program targets
+ * ("PROG=TARGET": "func_entry=/usr/bin/bash:readline", a kprobe function, an interface name
+ * for xdp/tcx, a cgroup path). rb_loaded_attach is this with opts NULL.
+ */
+struct rb_attach_opts {
+	size_t sz;		   /* sizeof(struct rb_attach_opts) */
+	const char *ifname;	   /* xdp, tcx: interface by name (or ifindex below) */
+	int ifindex;
+	bool xdp_generic;	   /* xdp: generic (skb) mode, for drivers without XDP */
+	const char *cgroup;	   /* cgroup programs: a cgroup v2 directory */
+	int pid;		   /* uprobes: only this process; 0: every process */
+	const char *const *targets; /* "PROG=TARGET" */
+	size_t target_cnt;
+};
+RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
+				 struct rb_error *err);
+/*
+ * An attached iterator program (iter/...): a new fd whose read() runs one walk and returns
+ * what the program printed; close it when done. -errno with err otherwise.
+ */
+RB_API int rb_loaded_iter_open(const struct rb_loaded *l, size_t prog, struct rb_error *err);
+
 struct rb_attach_result {
 	const char *prog;
 	const char *target; /* "tracepoint syscalls/sys_enter_getpid", "" when none */
