@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	{ "relo", cmd_relo, "dry run of prepare: every relocation, before and after" },
 	/* load */
 	{ "verify", cmd_verify, "why the verifier rejected a program, and what it cost" },
-	/* map */
+	{ "map", cmd_map, "dump a map's entries, typed with its BTF (map dump PIN|id:N)" },
 	/* unpin */
 	{ "probe", cmd_probe, "what this kernel supports (--json)" },
 	{ "version", cmd_version, "print the version" },
