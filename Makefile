@@ -116,6 +116,13 @@ $(BUILD)/tests/oracle/%: tests/oracle/%.c
 test: deps
 	@$(MAKE) --no-print-directory all unit-tests kernel-tests $(CARVE) $(ORACLE_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh
+	@BUILD=$(BUILD) scripts/test-kernels.sh
+
+# Other kernels under qemu (tests/kernels/, scripts/kernels.sh caches them in build/kernels/).
+.PHONY: test-kernels
+test-kernels: deps
+	@$(MAKE) --no-print-directory all samples kernel-tests
+	@BUILD=$(BUILD) scripts/test-kernels.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all samples

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* bpffs: directories, pins, removal of a pinned tree; the RLIMIT_MEMLOCK bump. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -125,4 +127,40 @@ int sys_bump_memlock(struct rb_error *e)
 				 strerror(errno));
 	trace_emit(RB_TRACE_INFO, "memlock", 0, 0, "RLIMIT_MEMLOCK raised to unlimited");
 	return 1;
+}
+
+int sys_possible_cpus(void)
+{
+	static int cached;
+	char buf[256];
+	int fd, max = -1;
+	ssize_t n;
+
+	if (cached)
+		return cached;
+	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n > 0) {
+		/* "0-7" or "0,2-5": the highest CPU number plus one */
+		buf[n] = '\0';
+		for (char *s = buf; *s;) {
+			char *end;
+			long v = strtol(s, &end, 10);
+
+			if (end == s)
+				break;
+			if (v > max && v < 65536)
+				max = (int)v;
+			s = *end ? end + 1 : end;
+		}
+	}
+	if (max < 0) {
+		long c = sysconf(_SC_NPROCESSORS_CONF);
+
+		max = c > 0 ? (int)c - 1 : 0;
+	}
+	cached = max + 1;
+	return cached;
 }

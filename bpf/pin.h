@@ -28,4 +28,10 @@ int sys_pin_remove_tree(const char *dir, struct rb_error *e);
  */
 int sys_bump_memlock(struct rb_error *e);
 
+/*
+ * The number of possible CPUs (/sys/devices/system/cpu/possible): what per-CPU map values
+ * and perf event arrays are sized by. At least 1.
+ */
+int sys_possible_cpus(void);
+
 #endif

@@ -726,5 +726,6 @@ void btf_free(struct btf *btf)
 	free(btf->offs);
 	free(btf->buckets);
 	free(btf->chain);
+	free(btf->flavored);
 	free(btf);
 }

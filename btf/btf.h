@@ -227,6 +227,13 @@ int btf_find(const struct btf *btf, const char *name, int kind);
 int btf_find_each(const struct btf *btf, const char *name,
 		  int (*fn)(uint32_t id, void *ctx), void *ctx);
 
+/*
+ * Types of this blob (not the base's) whose names carry a "___flavor" suffix, as local
+ * indexes (id = *first_id + index), ascending; built with the name index. CO-RE uses it to
+ * find "task_struct___x"-style targets without scanning every type.
+ */
+const uint32_t *btf_flavored(const struct btf *btf, uint32_t *cnt, uint32_t *first_id);
+
 /* Follow CONST/VOLATILE/RESTRICT/TYPE_TAG (and TYPEDEF with _typedefs). Returns the id of
  * the first other type (0 for void), or -ELOOP past BTF_MAX_DEPTH. */
 int btf_skip_mods(const struct btf *btf, uint32_t id);

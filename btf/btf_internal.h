@@ -30,6 +30,8 @@ struct btf {
 	uint32_t *buckets; /* 1 + local index, 0 = empty */
 	uint32_t *chain;   /* next (1 + local index) in the same bucket */
 	uint32_t nbuckets;
+	uint32_t *flavored; /* local indexes of types named "x___y", ascending */
+	uint32_t nflavored;
 };
 
 #endif

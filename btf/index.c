@@ -19,6 +19,17 @@ static uint32_t name_hash(const char *s)
 	return h;
 }
 
+/* Does name end in a "___flavor" (X___Y, X and Y not underscores)? */
+static bool has_flavor(const char *name)
+{
+	const char *p = strstr(name, "___");
+
+	for (; p; p = strstr(p + 1, "___"))
+		if (p > name && p[-1] != '_' && p[3] && p[3] != '_')
+			return true;
+	return false;
+}
+
 /* Build the index of one blob. Ids are inserted from the highest so chains run low to high. */
 static int build_index(struct btf *btf)
 {
@@ -26,6 +37,8 @@ static int build_index(struct btf *btf)
 
 	while (nb < btf->nr && nb < (1u << 30))
 		nb <<= 1;
+	uint32_t nflav = 0, cap = 0;
+
 	btf->buckets = calloc(nb, sizeof(*btf->buckets));
 	btf->chain = calloc(btf->nr ? btf->nr : 1, sizeof(*btf->chain));
 	if (!btf->buckets || !btf->chain) {
@@ -44,9 +57,39 @@ static int build_index(struct btf *btf)
 		b = name_hash(name) & (nb - 1);
 		btf->chain[i] = btf->buckets[b];
 		btf->buckets[b] = i + 1;
+		if (strchr(name, '_') && has_flavor(name)) {
+			if (nflav == cap) {
+				uint32_t *f = realloc(btf->flavored, (cap ? cap * 2 : 16) * sizeof(*f));
+
+				if (!f)
+					continue; /* the list is a hint for lookups; keep going */
+				btf->flavored = f;
+				cap = cap ? cap * 2 : 16;
+			}
+			btf->flavored[nflav++] = i; /* highest first; reversed below */
+		}
 	}
+	for (uint32_t i = 0; i < nflav / 2; i++) {
+		uint32_t t = btf->flavored[i];
+
+		btf->flavored[i] = btf->flavored[nflav - 1 - i];
+		btf->flavored[nflav - 1 - i] = t;
+	}
+	btf->nflavored = nflav;
 	btf->nbuckets = nb;
 	return 0;
+}
+
+const uint32_t *btf_flavored(const struct btf *cbtf, uint32_t *cnt, uint32_t *first_id)
+{
+	struct btf *btf = (struct btf *)cbtf;
+
+	*cnt = 0;
+	*first_id = btf->start_id;
+	if (!btf->buckets && build_index(btf))
+		return NULL;
+	*cnt = btf->nflavored;
+	return btf->flavored;
 }
 
 /* Walk one blob's chain for name; fn(id) != 0 stops. Falls back to a scan without memory. */

@@ -212,8 +212,9 @@ struct rb_vlog_report {
 		int from, to;
 	} path[RB_VLOG_MAX_PATH];
 	struct rb_vlog_stats stats;
-	/* How many times each instruction was printed as verified (level 2 shows each visit;
-	 * level 1 only the last path); visits[i] for i < nr_visits. */
+	/* How many times the verifier processed each instruction, as the log shows it: each
+	 * instruction line and each "safe" line (level 2 shows every one, so they add up to
+	 * "processed N insns"; level 1 only the failing path); visits[i] for i < nr_visits. */
 	uint32_t *visits;
 	size_t nr_visits;
 	/* Source lines by visits, most visited first (needs line_info in the program). */
@@ -792,6 +793,53 @@ RB_API int rb_loaded_map(const struct rb_loaded *l, size_t i, struct rb_loaded_m
 RB_API int rb_loaded_btf(const struct rb_loaded *l, uint32_t *id);
 /* Why the BTF was left out ("" when it loaded or there is none): loading went on without. */
 RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l);
+
+/*
+ * Attach (stage 4, first kinds): each loaded program whose section names a target of a kind
+ * attached here: tracepoints (perf event + link, or the ioctl on old kernels), raw
+ * tracepoints, and tracing programs fixed to their target at load (tp_btf, fentry, fexit,
+ * fmod_ret, lsm). Others stay loaded and unattached, and their result says why.
+ * Returns how many programs were attached, or -errno if an attach failed (what was attached
+ * stays attached; rb_loaded_detach or rb_loaded_free undo it).
+ */
+RB_API int rb_loaded_attach(struct rb_loaded *l, struct rb_error *err);
+RB_API void rb_loaded_detach(struct rb_loaded *l);
+
+struct rb_attach_result {
+	const char *prog;
+	const char *target; /* "tracepoint syscalls/sys_enter_getpid", "" when none */
+	bool attached;
+	int err;	    /* -errno of a failed attach, 0 otherwise */
+	const char *note;   /* why it is not attached, or how it is ("BPF link", ...) */
+	uint32_t link_id;   /* kernel link id (0 when attached without a link) */
+};
+RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t prog,
+				   struct rb_attach_result *out);
+
+/* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached). */
+RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err);
+/* Remove what rb_loaded_pin left under dir (dir must be on bpffs). */
+RB_API int rb_unpin(const char *dir, struct rb_error *err);
+
+/* Run (stage 5): bpf_printk lines from tracefs trace_pipe. */
+struct rb_trace_pipe;
+RB_API struct rb_trace_pipe *rb_trace_pipe_open(struct rb_error *err);
+/* A line (no newline) into buf; its length, -EAGAIN after timeout_ms, -EINTR on a signal. */
+RB_API int rb_trace_pipe_read(struct rb_trace_pipe *tp, char *buf, size_t len, int timeout_ms);
+RB_API void rb_trace_pipe_close(struct rb_trace_pipe *tp);
+
+/* Maps by fd, for reading results. */
+struct rb_map_fd_info {
+	uint32_t type, key_size, value_size, max_entries, map_flags, id;
+	char name[16];
+};
+RB_API int rb_map_fd_info(int fd, struct rb_map_fd_info *out);
+/* key NULL: the first key; -ENOENT after the last. */
+RB_API int rb_map_next_key(int fd, const void *key, void *next_key);
+/* value must hold value_size bytes (per-CPU maps: rb_map_value_bytes). */
+RB_API int rb_map_lookup(int fd, const void *key, void *value);
+/* Bytes a lookup writes: value_size, or per CPU (rounded to 8) times the possible CPUs. */
+RB_API size_t rb_map_value_bytes(const struct rb_map_fd_info *info);
 
 #ifdef __cplusplus
 }

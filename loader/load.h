@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf/attach.h"
 #include "loader/object.h"
 #include "loader/prepare.h"
 #include "rawbpf.h"
@@ -29,6 +30,12 @@ struct loaded_prog {
 	char *reason;
 	char *explain;
 	uint32_t verified_insns;
+	/* attach */
+	struct sys_attachment att;
+	char *target;
+	char *att_note;
+	int att_err;
+	uint32_t link_id;
 };
 
 struct rb_loaded {

@@ -93,9 +93,7 @@ static int map_opts(struct rb_loaded *l, const struct rb_object *obj, const stru
 	}
 	/* A perf event array sized 0 gets one slot per CPU, as libbpf does. */
 	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !o->max_entries) {
-		long n = sysconf(_SC_NPROCESSORS_CONF);
-
-		o->max_entries = n > 0 ? (uint32_t)n : 1;
+		o->max_entries = (uint32_t)sys_possible_cpus();
 	}
 	return apply_overrides(obj, m, o, opts, err);
 }

@@ -225,18 +225,16 @@ static void mark_callees(const struct rb_object *obj, size_t i, bool *seen)
 
 		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg != BPF_PSEUDO_CALL)
 			continue;
-		for (size_t r = 0; r < p->relo_cnt; r++)
-			if (obj->relos[p->relo_first + r].insn_idx == k)
-				relocated = true;
+		const struct obj_prog *callee;
+
+		relocated = obj_prog_reloc(obj, p, k) != NULL;
 		if (relocated)
 			continue;
 		tgt = (int64_t)(p->sec_off / 8 + k) + in->imm + 1;
-		for (size_t j = 0; j < obj->prog_cnt; j++) {
-			if (obj->progs[j].sec_idx == p->sec_idx &&
-			    (int64_t)(obj->progs[j].sec_off / 8) == tgt && !seen[j]) {
-				seen[j] = true;
-				mark_callees(obj, j, seen);
-			}
+		callee = tgt >= 0 ? obj_prog_at(obj, p->sec_idx, (uint64_t)tgt * 8) : NULL;
+		if (callee && callee->sec_off == (uint64_t)tgt * 8 && !seen[callee - obj->progs]) {
+			seen[callee - obj->progs] = true;
+			mark_callees(obj, callee - obj->progs, seen);
 		}
 	}
 }

@@ -72,16 +72,16 @@ void obj_btf_ext_counts(const struct rb_object *obj, size_t *func, size_t *line,
 
 /* ---- .BTF.ext slices per program ------------------------------------------------------ */
 
-/* The run of records of sec falling inside program p; they must be sorted and aligned. */
-static int info_slice(const struct rb_object *obj, const struct obj_prog *p,
-		      const struct btf_ext_sec *sec, const char *kind, uint32_t *first,
-		      uint32_t *cnt, struct rb_error *err)
+/* Records must be on instruction boundaries, inside their section and sorted (checked once
+ * per .BTF.ext section, so each program can take its slice by binary search). */
+static int check_info_sec(const struct rb_object *obj, const struct btf_ext_sec *sec,
+			  const char *kind, struct rb_error *err)
 {
-	uint64_t lo = p->sec_off, hi = p->sec_off + p->insn_cnt * 8;
-	const struct elf_section *es = &obj->elf.secs[p->sec_idx];
+	const struct elf_section *es = elf_file_section(&obj->elf, sec->sec_name);
 	uint32_t prev = 0;
 
-	*first = *cnt = 0;
+	if (!es)
+		return 0; /* records for a section this object does not have: never used */
 	for (uint32_t i = 0; i < sec->nr; i++) {
 		uint32_t off = *(const uint32_t *)btf_ext_rec(sec, i);
 
@@ -93,31 +93,54 @@ static int info_slice(const struct rb_object *obj, const struct obj_prog *p,
 					 off >= es->size ? "outside the section" :
 					 "out of order");
 		prev = off;
-		if (off < lo || off >= hi)
-			continue;
-		if (*cnt == 0)
-			*first = i;
-		(*cnt)++;
 	}
 	return 0;
 }
 
+/* The run of records of sec falling inside program p. */
+static void info_slice(const struct obj_prog *p, const struct btf_ext_sec *sec, uint32_t *first,
+		       uint32_t *cnt)
+{
+	uint64_t lo = p->sec_off, hi = p->sec_off + p->insn_cnt * 8;
+	uint32_t a = 0, b = sec->nr;
+
+	while (a < b) {
+		uint32_t mid = a + (b - a) / 2;
+
+		if (*(const uint32_t *)btf_ext_rec(sec, mid) < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*first = a;
+	*cnt = 0;
+	while (a < sec->nr && *(const uint32_t *)btf_ext_rec(sec, a) < hi) {
+		(*cnt)++;
+		a++;
+	}
+}
+
 int obj_collect_btf_ext(struct rb_object *obj, struct rb_error *err)
 {
+	static const char *const kinds[] = { "func_info", "line_info" };
+	int ret;
+
 	if (!obj->btf_ext)
 		return 0;
+	for (int k = BTF_EXT_FUNC_INFO; k <= BTF_EXT_LINE_INFO; k++)
+		for (uint32_t i = 0; i < btf_ext_nr_secs(obj->btf_ext, k); i++) {
+			ret = check_info_sec(obj, btf_ext_sec_at(obj->btf_ext, k, i), kinds[k], err);
+			if (ret)
+				return ret;
+		}
 	for (size_t i = 0; i < obj->prog_cnt; i++) {
 		struct obj_prog *p = &obj->progs[i];
 		const struct btf_ext_sec *fs, *ls;
-		int ret;
 
 		fs = btf_ext_sec_find(obj->btf_ext, BTF_EXT_FUNC_INFO, p->sec_name);
 		ls = btf_ext_sec_find(obj->btf_ext, BTF_EXT_LINE_INFO, p->sec_name);
 		if (fs) {
-			ret = info_slice(obj, p, fs, "func_info", &p->func_info_first,
-					 &p->func_info_cnt, err);
-			if (ret)
-				return ret;
+			info_slice(p, fs, &p->func_info_first, &p->func_info_cnt);
 			for (uint32_t k = 0; k < p->func_info_cnt; k++) {
 				const struct bpf_func_info *fi =
 					btf_ext_rec(fs, p->func_info_first + k);
@@ -132,12 +155,8 @@ int obj_collect_btf_ext(struct rb_object *obj, struct rb_error *err)
 					p->btf_func_id = fi->type_id;
 			}
 		}
-		if (ls) {
-			ret = info_slice(obj, p, ls, "line_info", &p->line_info_first,
-					 &p->line_info_cnt, err);
-			if (ret)
-				return ret;
-		}
+		if (ls)
+			info_slice(p, ls, &p->line_info_first, &p->line_info_cnt);
 	}
 	return 0;
 }

@@ -160,7 +160,8 @@ static bool grow_insn_arrays(struct analyzer *a, int insn)
 	return true;
 }
 
-static void count_visit(struct analyzer *a, int insn)
+/* One more visit of insn; with_src: also to the source line printed last. */
+static void count_visit(struct analyzer *a, int insn, bool with_src)
 {
 	struct rb_vlog_report *r = a->r;
 
@@ -168,7 +169,7 @@ static void count_visit(struct analyzer *a, int insn)
 		return;
 	if (r->visits[insn] < UINT32_MAX)
 		r->visits[insn]++;
-	if (a->cur_src >= 0) {
+	if (with_src && a->cur_src >= 0) {
 		a->src.items[a->cur_src].visits++;
 		if (!a->insn_src[insn])
 			a->insn_src[insn] = (int32_t)a->cur_src + 1;
@@ -194,7 +195,7 @@ static void note_back_edge(struct analyzer *a, int insn, const char *code, size_
 		return;
 	for (p += 8; p < end && *p >= '0' && *p <= '9' && digits < 8; p++, digits++)
 		off = off * 10 + (*p - '0');
-	if (!digits || off - 1 > insn)
+	if (!digits || off < 1 || off - 1 > insn) /* "goto pc-0" goes forward */
 		return;
 	for (size_t i = 0; i < t->nr; i++)
 		if (t->items[i].latch == insn)
@@ -361,7 +362,7 @@ static void on_insn(struct analyzer *a, const struct rb_vlog_line *l)
 	first_walk_line(a, l);
 	walk_line(a);
 	a->seen_walk = true;
-	count_visit(a, l->insn);
+	count_visit(a, l->insn, true);
 	note_back_edge(a, l->insn, l->code, l->code_len);
 	r->fail_insn = l->insn;
 	copy_text(r->fail_code, sizeof(r->fail_code), l->code, l->code_len);
@@ -388,6 +389,9 @@ static void on_branch(struct analyzer *a, const struct rb_vlog_line *l)
 	walk_line(a);
 	a->clobber_pending = false; /* a branch line prints the whole state */
 	if (l->safe) {
+		/* Reaching a state proven safe is a processed instruction too (the kernel
+		 * counts it before it compares states). */
+		count_visit(a, l->insn, false);
 		r->level = 2;
 		r->nr_path = 0; /* that path ended; a later one is what failed */
 		return;
@@ -427,6 +431,7 @@ static int analyze_line(const struct rb_vlog_line *l, void *ctx)
 		break;
 	case RB_VLOG_SAFE:
 		walk_line(a);
+		count_visit(a, l->insn, false);
 		r->level = 2;
 		r->nr_path = 0;
 		break;

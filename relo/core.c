@@ -42,9 +42,6 @@ struct cand_list {
 
 struct target_state {
 	struct core_target t;
-	uint32_t *flavored; /* ids whose names carry a ___flavor (built on first need) */
-	uint32_t nflavored;
-	bool flavored_built;
 };
 
 struct core_ctx {
@@ -90,8 +87,6 @@ void core_ctx_free(struct core_ctx *cc)
 			free(cc->cache[i]->c);
 			free(cc->cache[i]);
 		}
-	for (uint32_t i = 0; cc->targets && i < cc->target_cnt; i++)
-		free(cc->targets[i].flavored);
 	free(cc->cache);
 	free(cc->targets);
 	free(cc);
@@ -103,33 +98,6 @@ void core_result_free(struct core_result *res)
 	free(res->explain);
 	res->cands = NULL;
 	res->explain = NULL;
-}
-
-/* Target types named with a flavor are rare; find them once so lookups stay by hash. */
-static int build_flavored(struct target_state *ts)
-{
-	const struct btf *btf = ts->t.btf;
-	uint32_t n = 0, cap = 0;
-
-	for (uint32_t id = 1; id < btf_nr_ids(btf); id++) {
-		const char *name = btf_name_of(btf, id);
-		size_t len = strlen(name);
-
-		if (len < 5 || core_essential_len(name) == len)
-			continue;
-		if (n == cap) {
-			uint32_t *p = realloc(ts->flavored, (cap ? cap * 2 : 16) * sizeof(*p));
-
-			if (!p)
-				return -ENOMEM;
-			ts->flavored = p;
-			cap = cap ? cap * 2 : 16;
-		}
-		ts->flavored[n++] = id;
-	}
-	ts->nflavored = n;
-	ts->flavored_built = true;
-	return 0;
 }
 
 struct add_ctx {
@@ -214,10 +182,20 @@ static int find_cands(struct core_ctx *cc, uint32_t local_id, struct cand_list *
 		a.min_id = t ? btf_start_id(ts->t.btf) : 1;
 		if (a.ess < sizeof(ess))
 			btf_find_each(a.btf, ess, add_cand, &a);
-		if (!ts->flavored_built && build_flavored(ts))
-			a.err = -ENOMEM;
-		for (uint32_t i = 0; i < ts->nflavored && !a.err; i++)
-			add_cand(ts->flavored[i], &a);
+		{
+			/* Targets named "x___flavor": listed by the BTF's name index. */
+			uint32_t nf, first;
+			const uint32_t *fl = btf_flavored(a.btf, &nf, &first);
+
+			for (uint32_t i = 0; fl && i < nf && !a.err; i++)
+				add_cand(first + fl[i], &a);
+			/* A base's flavored types (split BTF targets search from the base up). */
+			for (const struct btf *b = btf_base(a.btf); b && !t; b = btf_base(b)) {
+				fl = btf_flavored(b, &nf, &first);
+				for (uint32_t i = 0; fl && i < nf && !a.err; i++)
+					add_cand(first + fl[i], &a);
+			}
+		}
 		/* A name too long for the buffer: fall back to scanning everything. */
 		for (uint32_t id = 1; a.ess >= sizeof(ess) && id < btf_nr_ids(a.btf); id++)
 			add_cand(id, &a);

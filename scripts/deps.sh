@@ -2,7 +2,8 @@
 # Install the Debian packages rawbpf needs, only those missing. Quiet and fast when all are there.
 set -e
 PKGS="make gcc libelf-dev zlib1g-dev pkg-config check clang-19 llvm-19 libclang-rt-19-dev \
-libbpf-dev bpftool linux-libc-dev iproute2 systemtap-sdt-dev jq"
+libbpf-dev bpftool linux-libc-dev iproute2 systemtap-sdt-dev jq \
+qemu-system-x86 busybox-static cpio xz-utils zstd"
 [ -n "$RAWBPF_EXTRA_PKGS" ] && PKGS="$PKGS $RAWBPF_EXTRA_PKGS"
 
 missing=""

@@ -40,5 +40,16 @@ fuzz_btf)
 		btf_seed "$o" "$dir/seed-obj$i"
 	done
 	;;
+fuzz_object)
+	# Whole objects: the samples, the unit tests' objects, and a few real ones (small first).
+	i=0
+	for o in $(find "$BUILD/samples" "$BUILD/tests/objs" -name '*.o' 2>/dev/null | sort) \
+		$(ls -S -r "$BUILD"/corpus/objs/*/*.o "$BUILD"/corpus/objs/cilium-ebpf/*/*.elf \
+			2>/dev/null | head -30); do
+		[ -f "$o" ] || continue
+		i=$((i + 1))
+		cp "$o" "$dir/seed-obj$i" 2>/dev/null
+	done
+	;;
 esac
 exit 0

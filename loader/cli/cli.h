@@ -18,10 +18,10 @@ int cmd_inspect(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_btf(int argc, char **argv);
 int cmd_relo(int argc, char **argv);
-/* load */
+int cmd_load(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_map(int argc, char **argv);
-/* unpin */
+int cmd_unpin(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 
 /* Print "rawbpf: <msg>" to stderr (the library's sentence, or a usage problem). */

@@ -21,10 +21,10 @@ static const struct command commands[] = {
 	{ "disasm", cmd_disasm, "show programs as compiled, with source lines and names" },
 	{ "btf", cmd_btf, "dump BTF (raw like bpftool, JSON, or C)" },
 	{ "relo", cmd_relo, "dry run of prepare: every relocation, before and after" },
-	/* load */
+	{ "load", cmd_load, "load, attach and run an object (or pin it)" },
 	{ "verify", cmd_verify, "why the verifier rejected a program, and what it cost" },
 	{ "map", cmd_map, "dump a map's entries, typed with its BTF (map dump PIN|id:N)" },
-	/* unpin */
+	{ "unpin", cmd_unpin, "remove what load --pin left" },
 	{ "probe", cmd_probe, "what this kernel supports (--json)" },
 	{ "version", cmd_version, "print the version" },
 };

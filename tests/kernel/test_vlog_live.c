@@ -68,6 +68,8 @@ static void capture(const char *name, int level, const char *log)
 }
 
 /* Load a socket filter at the given log level; returns the fd or -errno, log in *log. */
+static __u32 load_flags; /* prog_flags of the next load */
+
 static int load(const char *name, const struct bpf_insn *insns, size_t n, int level, char **log)
 {
 	union bpf_attr attr;
@@ -83,6 +85,7 @@ static int load(const char *name, const struct bpf_insn *insns, size_t n, int le
 	attr.log_level = (__u32)level;
 	attr.log_buf = (uintptr_t)*log;
 	attr.log_size = LOG_SIZE;
+	attr.prog_flags = load_flags;
 	memcpy(attr.prog_name, name, strnlen(name, sizeof(attr.prog_name) - 1));
 	fd = sys_bpf_call(BPF_PROG_LOAD, &attr);
 	capture(name, level, *log);
@@ -209,6 +212,49 @@ START_TEST(loop_level2_counts)
 }
 END_TEST
 
+/* Two paths meeting at one exit: the second is pruned ("from 2 to 4: safe"), and that
+ * visit counts in the kernel's processed instructions too. */
+START_TEST(pruned_branch_counts)
+{
+	const struct bpf_insn prog[] = {
+		MOV64_IMM(0, 0),
+		INSN(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0), /* r2 = skb->len */
+		INSN(BPF_JMP | BPF_JGT | BPF_K, 2, 0, 1, 10),
+		MOV64_IMM(0, 1),
+		EXIT(),
+	};
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+	struct rb_vlog_report r;
+	uint64_t sum = 0;
+	char *log;
+	int fd;
+
+	/* Checkpoints at every prune point, so that so small a program has one to meet. */
+	load_flags = BPF_F_TEST_STATE_FREQ;
+	fd = load("pruned", prog, sizeof(prog) / sizeof(prog[0]), 2 | 4, &log);
+	load_flags = 0;
+
+	ck_assert_msg(fd >= 0, "load: %s\n%s", strerror(-fd), log);
+	ck_assert_msg(strstr(log, "from 2 to 4: safe") != NULL, "no pruned branch in:\n%s", log);
+	analyze(log, &r);
+	for (size_t i = 0; i < r.nr_visits; i++)
+		sum += r.visits[i];
+	ck_assert_uint_eq(r.visits[4], 2);
+	ck_assert_uint_eq(sum, r.stats.insns_processed);
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = (__u32)fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (uintptr_t)&info;
+	ck_assert_int_eq(sys_bpf_call(BPF_OBJ_GET_INFO_BY_FD, &attr), 0);
+	ck_assert_uint_eq(info.verified_insns, sum);
+	rb_vlog_report_free(&r);
+	free(log);
+	close(fd);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vlog_live");
@@ -219,6 +265,7 @@ int main(void)
 	tcase_add_test(tc, uninit_reg_level1);
 	tcase_add_test(tc, core_poison_level1);
 	tcase_add_test(tc, loop_level2_counts);
+	tcase_add_test(tc, pruned_branch_counts);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

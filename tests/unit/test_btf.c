@@ -238,7 +238,19 @@ START_TEST(name_lookup)
 		snprintf(name, sizeof(name), "n%d", i);
 		bb_type(&B, name, BTF_KIND_TYPEDEF, 0, 0, 2);
 	}
+	bb_type(&B, "dup___v2", BTF_KIND_STRUCT, 0, 0, 0);	/* 306: a flavor */
+	bb_type(&B, "a____b", BTF_KIND_STRUCT, 0, 0, 0);	/* 307: four underscores */
+	bb_type(&B, "___c", BTF_KIND_STRUCT, 0, 0, 0);		/* 308: nothing before */
+	bb_type(&B, "_x___y", BTF_KIND_STRUCT, 0, 0, 0);	/* 309: a flavor */
 	btf = parse_ok(&B);
+	{
+		uint32_t nf, first;
+		const uint32_t *fl = btf_flavored(btf, &nf, &first);
+
+		ck_assert_uint_eq(nf, 2);
+		ck_assert_uint_eq(first + fl[0], 306);
+		ck_assert_uint_eq(first + fl[1], 309);
+	}
 	ck_assert_int_eq(btf_find(btf, "dup", BTF_KIND_STRUCT), 3);
 	ck_assert_int_eq(btf_find(btf, "dup", BTF_KIND_TYPEDEF), 5);
 	ck_assert_int_eq(btf_find(btf, "dup", -1), 1);

@@ -382,23 +382,16 @@ START_TEST(bad_btf_header)
 {
 	unsigned int idx;
 	struct btf_header *h;
+	uint32_t sec_size;
 
 	load_btfmaps();
 	idx = objtest_find(img, ".BTF");
+	sec_size = objtest_shdr(img, idx)->sh_size;
 	h = (struct btf_header *)(img + objtest_shdr(img, idx)->sh_offset);
 	h->str_len += 0x100000;
-	{
-		struct rb_open_opts opts = { .sz = sizeof(opts), .name = "bad.o" };
-		struct rb_error err = { 0 };
-		struct rb_object *obj = NULL;
-		char prefix[64];
-
-		ck_assert_int_lt(rb_object_open_mem(img, img_len, &opts, &obj, &err), 0);
-		snprintf(prefix, sizeof(prefix), "bad.o: section '.BTF' [%u]: ", idx);
-		ck_assert_msg(!strncmp(err.msg, prefix, strlen(prefix)), "got: %s", err.msg);
-		ck_assert_ptr_null(strchr(err.msg, '\n'));
-		free(img);
-	}
+	/* btf/ words the problem; the object model names the file and section */
+	expect_error("bad.o: section '.BTF' [%u]: BTF: offset 16: string section %u+%u is past "
+		     "the end (%u bytes)", idx, h->str_off, h->str_len, sec_size - h->hdr_len);
 }
 END_TEST
 

@@ -349,7 +349,58 @@ START_TEST(ksyms_and_kfuncs)
 		ck_assert_int_eq(lp->decisions[lp->hist[10].first_decision].kind,
 				 found ? RB_DEC_KSYM_ADDR : RB_DEC_WEAK_ZERO);
 	}
-	ck_assert_uint_eq(rb_prepared_core_pending(p.pp), 5);
+	/* CO-RE against the object's own BTF: applied, every offset stays what it was. */
+	ck_assert_uint_eq(rb_prepared_core_pending(p.pp), 0);
+	ck_assert_int_eq(lp->decisions[lp->hist[5].first_decision].kind, RB_DEC_CORE);
+	ck_assert_str_eq(lp->decisions[lp->hist[5].first_decision].target,
+			 "[21] struct task_struct->tgid");
+	assert_insn(&lp->insns[5], 0x61, 2, 1, 12, 0);
+	done(&p);
+
+	/* No target BTF at all: the records are noted, the instructions stay as compiled. */
+	o.btf_path = "/nonexistent/vmlinux";
+	prepare("core_task.bpf.o", &o, &p);
+	lp = prog(&p, "record_task");
+	ck_assert_uint_eq(rb_prepared_core_pending(p.pp), 14);
+	ck_assert_int_eq(lp->decisions[lp->hist[8].first_decision].kind, RB_DEC_CORE_PENDING);
+	assert_insn(&lp->insns[8], 0xb7, 1, 0, 0, 8);
+	done(&p);
+	/* ...while a strong kfunc cannot do without one. */
+	{
+		struct rb_error e = { 0 };
+
+		ck_assert_int_eq(try_prepare("ksyms.bpf.o", &o, &p, &e), -ENOENT);
+		ck_assert(strstr(e.msg, "ksyms.bpf.o: extern 'bpf_task_from_pid' needs the kernel "
+				 "BTF: /nonexistent/vmlinux: "));
+		done(&p);
+	}
+}
+END_TEST
+
+START_TEST(core_against_vmlinux)
+{
+	const struct rb_linked_prog *lp;
+	struct rb_error e = { 0 };
+	struct btf *vmlinux;
+	struct prepared p;
+	int id, pid_off = -1;
+
+	if (btf_open_raw("/sys/kernel/btf/vmlinux", NULL, &vmlinux, &e))
+		return; /* no kernel BTF here */
+	id = btf_find(vmlinux, "task_struct", BTF_KIND_STRUCT);
+	ck_assert_int_gt(id, 0);
+	for (uint32_t k = 0; k < btf_vlen(btf_type(vmlinux, id)); k++)
+		if (!strcmp(btf_str(vmlinux, btf_members(btf_type(vmlinux, id))[k].name_off), "pid"))
+			pid_off = (int)(btf_member_bit_offset(btf_type(vmlinux, id), k) / 8);
+	btf_free(vmlinux);
+	prepare("core_task.bpf.o", NULL, &p);
+	lp = prog(&p, "record_task");
+	/* r1 = offsetof(struct task_struct, pid) on this kernel, not the local 8 */
+	assert_insn(&lp->insns[8], 0xb7, 1, 0, 0, pid_off);
+	ck_assert_int_eq(lp->decisions[lp->hist[8].first_decision].kind, RB_DEC_CORE);
+	ck_assert_int_eq(lp->decisions[lp->hist[8].first_decision].before[0].imm, 8);
+	ck_assert_ptr_nonnull(lp->decisions[lp->hist[8].first_decision].detail);
+	ck_assert_uint_eq(rb_prepared_core_pending(p.pp), 0);
 	done(&p);
 }
 END_TEST
@@ -387,6 +438,7 @@ int main(void)
 	tcase_add_test(tc, callbacks_and_globals);
 	tcase_add_test(tc, kconfig_values);
 	tcase_add_test(tc, ksyms_and_kfuncs);
+	tcase_add_test(tc, core_against_vmlinux);
 	tcase_add_test(tc, typed_ksym_against_vmlinux);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);

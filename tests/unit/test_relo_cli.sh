@@ -110,11 +110,15 @@ check "json externs" \
 	'[["bpf_rawbpf_no_such_kfunc","kfunc",true,false,"not found"],["CONFIG_RAWBPF_ABSENT","kconfig",true,false,"0 (not set)"]]' \
 	"$(printf '%s' "$json" | jq -c '[.externs[] | [.name,.kind,.weak,.resolved,.value]]')"
 
-# CO-RE records are shown, not applied, until the CO-RE engine is in.
-out=$("$RAWBPF" relo "$BUILD/samples/core_task.bpf.o" --kconfig "$kc") || {
-	echo "FAIL relo core_task"; exit 1; }
-printf '%s\n' "$out" | grep -q '^CO-RE relocations not applied yet: [1-9][0-9]* records' || {
-	echo "FAIL core_task: no CO-RE note"; fail=1; }
+# CO-RE: applied against a target BTF (here the object's own: every field stays in place),
+# each with its explanation; without a target BTF, only noted.
+core="$BUILD/samples/core_task.bpf.o"
+out=$("$RAWBPF" relo "$core" --btf "$core" --kconfig "$kc") || { echo "FAIL relo core_task"; exit 1; }
+check "core_task pid" "$(printf '     8  core         struct task_struct->pid  -> [19] struct task_struct->pid\n        - (b7) r1 = 8\n        + (b7) r1 = 8')" \
+	"$(printf '%s\n' "$out" | grep -A7 '^     8  core' | grep -E '^     8|^        [-+] ')"
+out=$("$RAWBPF" relo "$core" --btf /nonexistent --kconfig "$kc" 2>&1)
+printf '%s\n' "$out" | grep -q '^CO-RE relocations not applied (no target BTF): [1-9][0-9]* records' || {
+	echo "FAIL core_task without target BTF: no note"; printf '%s\n' "$out" | head -5; fail=1; }
 
 # Exit statuses: 1 with one sentence for bad input, 2 for usage.
 err=$("$RAWBPF" relo "$obj" --kconfig "$kc" --btf "$btf" --prog nosuch 2>&1 >/dev/null)

@@ -334,7 +334,8 @@ START_TEST(loop_tail)
 	ck_assert(!strcmp(r.src_visits[0].file, "loop_too_complex.bpf.c"));
 	ck_assert(r.src_visits[0].line == 23 || r.src_visits[0].line == 24);
 	/* The tail starts at insn 16 of one pass and stops at 13 of the tenth pass after. */
-	ck_assert_uint_eq(r.nr_visits, 19);
+	ck_assert_uint_eq(r.nr_visits, 20);
+	ck_assert_uint_eq(r.visits[19], 10); /* "19: safe": the loop's exit, already proven */
 	ck_assert_uint_eq(r.visits[12], 0);
 	ck_assert_uint_eq(r.visits[13], 10);
 	ck_assert_uint_eq(r.visits[14], 9);
@@ -441,6 +442,13 @@ START_TEST(empty_and_hostile)
 	ck_assert_int_eq(rb_vlog_analyze(big, sizeof(big) - 1, &r, NULL), 0);
 	ck_assert_int_eq(r.verdict, RB_VLOG_ACCEPTED);
 	ck_assert_uint_eq(r.nr_visits, 0);
+	rb_vlog_report_free(&r);
+	/* "goto pc-0" jumps forward (to the next instruction): no loop (found by fuzz_vlog). */
+	ck_assert_int_eq(rb_vlog_analyze("5: (05) goto pc-0\n6: (05) goto pc-7\n", 36, &r, NULL),
+			 0);
+	ck_assert_uint_eq(r.nr_loops, 1);
+	ck_assert_int_eq(r.loops[0].header, 0);
+	ck_assert_int_eq(r.loops[0].latch, 6);
 	rb_vlog_report_free(&r);
 	/* Random bytes: no crash, no hang. */
 	srand(1);

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Attach (stage 4), first kinds, driven by each program's section rule: tracepoints, raw
+ * tracepoints and tracing programs whose target was fixed at load. Pinning of what was
+ * loaded and attached, and its removal.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/attach.h"
+#include "bpf/pin.h"
+#include "bpf/sys.h"
+#include "loader/load.h"
+#include "util/err.h"
+#include "util/trace.h"
+
+static char *fmt(const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s%s%s", a, b, c);
+	return s;
+}
+
+static int attach_one(struct loaded_prog *lp, const struct obj_prog *p, struct rb_error *err)
+{
+	const struct secdef_attach *a = &p->attach;
+
+	switch (a->kind) {
+	case SECDEF_TGT_TRACEPOINT:
+		if (!a->binary || !a->func)
+			break;
+		lp->target = fmt("tracepoint ", a->text ? a->text : "", "");
+		return sys_attach_tracepoint(lp->fd, a->binary, a->func, 0, &lp->att, err);
+	case SECDEF_TGT_RAW_TP:
+		if (!a->func || !a->func[0])
+			break;
+		lp->target = fmt("raw_tracepoint ", a->func, "");
+		return sys_attach_raw_tracepoint(lp->fd, a->func, 0, &lp->att, err);
+	case SECDEF_TGT_BTF:
+		if (p->prog_type != BPF_PROG_TYPE_TRACING && p->prog_type != BPF_PROG_TYPE_LSM)
+			break;
+		if (p->attach_type == BPF_TRACE_ITER)
+			break; /* iterators are read, not attached to an event */
+		lp->target = fmt(p->def && p->def->btf_typedef ? "tp_btf " : "tracing ",
+				 a->btf_name ? a->btf_name : "", "");
+		return sys_attach_tracing(lp->fd, (uint32_t)p->attach_type, 0, &lp->att, err);
+	default:
+		break;
+	}
+	return 1; /* not a kind attached here */
+}
+
+RB_API int rb_loaded_attach(struct rb_loaded *l, struct rb_error *err)
+{
+	int attached = 0, first = 0;
+
+	for (size_t i = 0; i < l->prog_cnt; i++) {
+		struct loaded_prog *lp = &l->progs[i];
+		const struct obj_prog *p = &l->obj->progs[lp->obj_prog];
+		struct rb_error e = { 0 };
+		int r;
+
+		if (lp->fd < 0 || lp->att.how != SYS_ATTACH_NONE)
+			continue;
+		r = attach_one(lp, p, &e);
+		if (r == 1) {
+			lp->att_note = fmt("not attached: section '", p->sec_name,
+					   "' names no target of a kind rawbpf attaches yet");
+			continue;
+		}
+		if (r < 0) {
+			lp->att_err = r;
+			lp->att_note = strdup(e.msg);
+			if (!first)
+				first = rb_errorf(err, r, "program '%s': %s", p->name, e.msg);
+			continue;
+		}
+		if (lp->att.how == SYS_ATTACH_LINK) {
+			struct bpf_link_info info;
+
+			if (sys_link_get_info(lp->att.fd, &info) == 0)
+				lp->link_id = info.id;
+			lp->att_note = strdup("BPF link");
+		} else {
+			lp->att_note = strdup(lp->att.how == SYS_ATTACH_RAW_TP
+						      ? "raw tracepoint fd"
+						      : "perf event (PERF_EVENT_IOC_SET_BPF)");
+		}
+		trace_emit(RB_TRACE_STAGE, "attach", 0, 0, "program '%s': %s (%s)", p->name,
+			   lp->target ? lp->target : "", lp->att_note ? lp->att_note : "");
+		attached++;
+	}
+	return first ? first : attached;
+}
+
+RB_API void rb_loaded_detach(struct rb_loaded *l)
+{
+	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;)
+		sys_detach(&l->progs[i].att);
+}
+
+RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t i,
+				   struct rb_attach_result *out)
+{
+	const struct loaded_prog *lp;
+
+	if (!l || i >= l->prog_cnt)
+		return -ERANGE;
+	lp = &l->progs[i];
+	out->prog = l->obj->progs[lp->obj_prog].name;
+	out->target = lp->target ? lp->target : "";
+	out->attached = lp->att.how != SYS_ATTACH_NONE;
+	out->err = lp->att_err;
+	out->note = lp->att_note ? lp->att_note : (lp->fd < 0 ? "not loaded" : "");
+	out->link_id = lp->link_id;
+	return 0;
+}
+
+static int pin_at(int fd, const char *dir, const char *kind, const char *name,
+		  struct rb_error *err)
+{
+	char path[4096];
+
+	if (fd < 0)
+		return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, kind, name) >= sizeof(path))
+		return rb_errorf(err, -ENAMETOOLONG, "pin path under '%s' is too long", dir);
+	/* bpffs names may not hold '/': internal map names have none, but be safe */
+	for (char *s = path + strlen(dir) + strlen(kind) + 2; *s; s++)
+		if (*s == '/')
+			*s = '_';
+	return sys_pin_fd(fd, path, err);
+}
+
+RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err)
+{
+	int r = sys_pin_mkdirs(dir, err);
+
+	for (size_t i = 0; r == 0 && i < l->prog_cnt; i++) {
+		const struct loaded_prog *lp = &l->progs[i];
+		const char *name = l->obj->progs[lp->obj_prog].name;
+
+		r = pin_at(lp->fd, dir, "progs", name, err);
+		/* perf-event attachments (no link) cannot be pinned: they end with the process */
+		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL)
+			r = pin_at(lp->att.fd, dir, "links", name, err);
+	}
+	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)
+		if (!l->maps[i].reused)
+			r = pin_at(l->maps[i].fd, dir, "maps", l->obj->maps[i].name, err);
+	return r;
+}
+
+RB_API int rb_unpin(const char *dir, struct rb_error *err)
+{
+	return sys_pin_remove_tree(dir, err);
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# rawbpf load / unpin end to end on the samples: attach and count, JSON manifest, a program
+# the verifier refuses (exit 1, its name, the reason), --pin then a second process reads the
+# pinned map, unpin leaves nothing; map size overrides; usage errors.
+RAWBPF=${RAWBPF:-build/rawbpf}
+BUILD=${BUILD:-build}
+S=$BUILD/samples
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for bpf(2)"; exit 77; }
+PIN=/sys/fs/bpf/rawbpf_cli_test_$$
+OUT=$(mktemp) ERR=$(mktemp)
+cleanup() { rm -rf "$PIN" "$OUT" "$ERR"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$OUT"; echo "--- stderr"; cat "$ERR"; exit 1; }
+
+# 1. attach a tracepoint and count: rawbpf's own system calls show up under its name
+"$RAWBPF" load "$S/syscount.bpf.o" --duration 1 >"$OUT" 2>"$ERR" || fail "syscount load"
+grep -q 'program count_syscall .*attached: tracepoint raw_syscalls/sys_enter' "$OUT" ||
+	fail "syscount not attached"
+grep -q '^map syscalls (hash):' "$OUT" || fail "no map listing"
+grep -Eq '^  "rawbpf" = [1-9][0-9]*$' "$OUT" || fail "rawbpf's own syscalls not counted"
+
+# 2. the JSON manifest
+"$RAWBPF" load "$S/counter.bpf.o" --duration 0.2 --json >"$OUT" 2>"$ERR" || fail "json load"
+python3 - "$OUT" <<'PY' || fail "manifest"
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["programs"][0]
+assert p["name"] == "count_getpid" and p["loaded"] and p["id"] > 0 and len(p["tag"]) == 16, p
+assert p["attached"] and p["attach_point"] == "tracepoint syscalls/sys_enter_getpid", p
+assert p["link_id"] > 0, p
+m = [m for m in d["maps"] if m["name"] == "counts"][0]
+assert m["type"] == "hash" and m["id"] > 0, m
+assert d["btf_id"] > 0
+PY
+
+# 3. a program the verifier rejects: exit 1, its name, the kernel's reason
+"$RAWBPF" load "$S/broken/map_value_oob.bpf.o" >"$OUT" 2>"$ERR"
+[ $? -eq 1 ] || fail "refused load must exit 1"
+grep -q "program '" "$ERR" || fail "no program name"
+grep -q 'the verifier rejected the program' "$ERR" || fail "no explanation"
+grep -qi 'invalid access to map value' "$ERR" || fail "the log's reason is missing"
+
+# 4. pin, read the pinned map from another process, unpin
+"$RAWBPF" load "$S/counter.bpf.o" --pin "$PIN" >"$OUT" 2>"$ERR" || fail "pin"
+for f in progs/count_getpid maps/counts links/count_getpid; do
+	[ -e "$PIN/$f" ] || fail "missing $PIN/$f"
+done
+bpftool map show pinned "$PIN/maps/counts" >/dev/null 2>&1 || fail "bpftool cannot open the pinned map"
+"$RAWBPF" unpin "$PIN" >"$OUT" 2>"$ERR" || fail "unpin"
+[ ! -e "$PIN" ] || fail "unpin left $PIN"
+"$RAWBPF" unpin /tmp >"$OUT" 2>"$ERR"
+[ $? -eq 1 ] && grep -q 'not on a BPF filesystem' "$ERR" || fail "unpin outside bpffs must refuse"
+
+# 5. map sizes
+"$RAWBPF" load "$S/counter.bpf.o" --no-attach --map counts.max_entries=0 >"$OUT" 2>"$ERR"
+[ $? -eq 1 ] && grep -q "map 'counts' has max_entries 0" "$ERR" || fail "zero-size map"
+"$RAWBPF" load "$S/counter.bpf.o" --no-attach --map counts.max_entries=bad >"$OUT" 2>"$ERR"
+[ $? -eq 2 ] || fail "bad --map must be a usage error"
+"$RAWBPF" load --bogus "$S/counter.bpf.o" >"$OUT" 2>"$ERR"
+[ $? -eq 2 ] || fail "unknown option must exit 2"
+exit 0
