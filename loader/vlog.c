@@ -440,6 +440,8 @@ static int analyze_line(const struct rb_vlog_line *l, void *ctx)
 		a->cur_src = l->file ? src_lookup(a, l) : -1;
 		break;
 	case RB_VLOG_FUNC:
+		/* "func#N @M" is printed at level 2 only (every kernel with subprograms) */
+		r->level = 2;
 		if (l->frame == 0)
 			a->seen_insn0_or_func = true;
 		break;

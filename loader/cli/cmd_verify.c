@@ -19,8 +19,14 @@
 static void verify_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: rawbpf verify --log FILE... [--prog NAME] [--full-log] [--stats]\n"
+		"usage: rawbpf verify OBJ... [--prog NAME] [--log-level 1|2] [--full-log] "
+		"[--stats]\n"
 		"                     [--json|--csv] [--compare BASE.json]\n"
+		"       rawbpf verify --log FILE... [same options]\n"
+		"  OBJ...             load each program of each object on its own (nothing is\n"
+		"                     attached, everything is unloaded), with its verifier log\n"
+		"  --log-level 1|2    1 (default): the failing path; 2: every path, for visit\n"
+		"                     counts (large); statistics are always asked for\n"
 		"  --log FILE...      read saved verifier logs: the kernel's text, or bpftool -d "
 		"/\n"
 		"                     libbpf output with one log per program between its\n"
@@ -31,7 +37,7 @@ static void verify_usage(FILE *f)
 		"  --json, --csv      for scripts (--json output is what --compare reads)\n"
 		"  --compare BASE     change in instructions, states and time against an earlier\n"
 		"                     --json run, largest change first\n"
-		"Loading OBJ files (rawbpf verify OBJ...) needs the load stage.\n");
+		"Exit status: 0 all verified, 1 some program refused (or bad input), 2 usage.\n");
 }
 
 const char *verify_basename(const char *path)
@@ -172,6 +178,102 @@ static int read_logs(const char *path, struct verify_item **items, size_t *n)
 	return 0;
 }
 
+/* What must stay alive while items point into it (the linked programs' history). */
+struct verify_obj {
+	struct rb_object *obj;
+	struct rb_prepared *pp;
+};
+
+/*
+ * Load each program of the object on its own (one refusal does not hide the others), with
+ * the statistics (level 4) on top of the level asked for, keep each log, unload.
+ */
+static int load_object(const char *path, const char *prog, uint32_t level, struct verify_obj *vo,
+		       struct verify_item **items, size_t *n)
+{
+	struct rb_prepare_opts po = {.sz = sizeof(po)};
+	struct rb_load_opts lo = {.sz = sizeof(lo)};
+	const char *only[1] = {prog};
+	struct rb_loaded *l = NULL;
+	struct rb_error e = {0};
+	size_t before = *n;
+
+	lo.keep_going = true;
+	lo.log_level = level | 4;
+	if (prog) {
+		lo.only_progs = only;
+		lo.only_prog_cnt = 1;
+	}
+	if (rb_object_open(path, NULL, &vo->obj, &e) < 0 ||
+	    rb_object_prepare(vo->obj, &po, &vo->pp, &e) < 0 ||
+	    rb_object_load(vo->obj, vo->pp, &lo, &l, &e) < 0) {
+		cli_error("%s", e.msg);
+		return EXIT_INVALID;
+	}
+	for (size_t i = 0; i < rb_loaded_prog_count(l); i++) {
+		struct rb_loaded_prog_info pi;
+		struct verify_item *it;
+		const char *log;
+
+		if (rb_loaded_prog(l, i, &pi) < 0 || pi.err == 1) /* 1: skipped (--prog) */
+			continue;
+		log = pi.log ? pi.log : "";
+		if (add_item(items, n, path, pi.name, log, strlen(log))) {
+			rb_loaded_free(l);
+			cli_error("verify: out of memory");
+			return EXIT_INVALID;
+		}
+		it = &(*items)[*n - 1];
+		it->load_err = pi.err;
+		it->have_info = pi.err == 0;
+		it->verified_insns = pi.verified_insns;
+		it->explain = pi.explain && pi.explain[0] ? strdup(pi.explain) : NULL;
+		for (size_t k = 0; k < rb_prepared_prog_count(vo->pp); k++) {
+			size_t obj_prog;
+			const struct rb_linked_prog *lp = rb_prepared_prog(vo->pp, k, &obj_prog);
+
+			if (lp && obj_prog == pi.obj_prog)
+				it->linked = lp;
+		}
+	}
+	rb_loaded_free(l); /* unload: nothing of the object stays in the kernel */
+	if (prog && *n == before) {
+		cli_error("verify: %s: no program '%s'", path, prog);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+/*
+ * When rawbpf loaded the program, the load's result is the verdict; the log explains it.
+ * A refusal before verification (no log, or a log without a complaint) keeps the loader's
+ * explanation as the message.
+ */
+static void settle_verdict(struct verify_item *it)
+{
+	struct rb_vlog_report *r = &it->report;
+
+	if (it->load_err == 0) {
+		r->verdict = RB_VLOG_ACCEPTED;
+		return;
+	}
+	if (r->verdict == RB_VLOG_REJECTED)
+		return;
+	r->verdict = RB_VLOG_REJECTED;
+	snprintf(r->message, sizeof(r->message), "%s",
+		 it->explain ? it->explain : "the kernel refused the program (no log)");
+	r->family = rb_vlog_classify(r->message);
+}
+
+static void free_objs(struct verify_obj *objs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		rb_prepared_free(objs[i].pp);
+		rb_object_close(objs[i].obj);
+	}
+	free(objs);
+}
+
 static const char *verdict_name(enum rb_vlog_verdict v)
 {
 	switch (v) {
@@ -273,8 +375,8 @@ static void print_stats_line(FILE *f, const struct verify_item *it)
 	}
 	fputc('\n', f);
 	if (it->have_info)
-		fprintf(f, "           verified_insns %u, xlated %u bytes, jited %u bytes\n",
-			it->verified_insns, it->xlated_len, it->jited_len);
+		fprintf(f, "           the kernel's program info: verified_insns %u\n",
+			it->verified_insns);
 }
 
 static void print_hot(FILE *f, const struct rb_vlog_report *r)
@@ -310,6 +412,29 @@ static void print_hot(FILE *f, const struct rb_vlog_report *r)
 	}
 }
 
+/* What the loader did to the failing instruction (only when rawbpf loaded it). */
+static void print_history(FILE *f, const struct verify_item *it)
+{
+	const struct rb_vlog_report *r = &it->report;
+	struct rb_vlog_insn_note note;
+
+	if (!it->linked || r->fail_insn < 0 || rb_vlog_insn_note(it->linked, r->fail_insn, &note))
+		return;
+	if (note.func)
+		fprintf(f, "  loader:  insn %d is insn %u of function '%s' (section '%s')\n",
+			r->fail_insn, note.func_insn, note.func->name,
+			note.func->sec_name ? note.func->sec_name : "?");
+	for (unsigned int i = 0; i < note.nr_decisions; i++) {
+		const struct rb_relo_decision *d = note.decisions[i];
+
+		fprintf(f, "           %s relocation: %s%s%s\n", rb_decision_kind_name(d->kind),
+			d->target ? d->target : "", d->reason && d->reason[0] ? "; " : "",
+			d->reason ? d->reason : "");
+	}
+	if (note.poisoned)
+		fprintf(f, "           the loader poisoned this instruction on purpose\n");
+}
+
 static void print_report(FILE *f, const struct verify_item *it, bool color)
 {
 	const struct rb_vlog_report *r = &it->report;
@@ -329,6 +454,7 @@ static void print_report(FILE *f, const struct verify_item *it, bool color)
 			fprintf(f, "  at:      insn %d: %s\n", r->fail_insn, r->fail_code);
 		if (r->src_line)
 			fprintf(f, "  source:  %s:%d: %s\n", r->src_file, r->src_line, r->src_text);
+		print_history(f, it);
 		print_indented(f, "  kernel:  ", "           ", r->message);
 		if (r->nr_state) {
 			fprintf(f, "  state at insn %d:\n", r->fail_insn);
@@ -426,8 +552,6 @@ static void json_stats(struct json *j, const struct verify_item *it)
 	json_uint(j, "stack_depth_total", st->stack_depth_total);
 	if (it->have_info) {
 		json_uint(j, "verified_insns", it->verified_insns);
-		json_uint(j, "xlated_bytes", it->xlated_len);
-		json_uint(j, "jited_bytes", it->jited_len);
 	}
 	json_end_object(j);
 }
@@ -578,6 +702,7 @@ static void free_items(struct verify_item *items, size_t n)
 		free(items[i].file);
 		free(items[i].prog);
 		free(items[i].log);
+		free(items[i].explain);
 	}
 	free(items);
 }
@@ -598,6 +723,10 @@ int cmd_verify(int argc, char **argv)
 	};
 	bool json = false, csv = false, stats = false, full = false, rejected = false;
 	bool from_logs = false;
+	uint32_t level = 1;
+	char *end;
+	struct verify_obj *objs = NULL;
+	size_t nobjs = 0;
 	const char *prog = NULL, *compare = NULL;
 	struct verify_item *items = NULL;
 	struct verify_base *base = NULL;
@@ -634,7 +763,13 @@ int cmd_verify(int argc, char **argv)
 			compare = optarg;
 			break;
 		case 'L':
-			/* Only meaningful when rawbpf loads the program itself. */
+			level = (uint32_t)strtoul(optarg, &end, 0);
+			if (*end || level < 1 || level > 2) {
+				cli_error(
+					"verify: --log-level is 1 or 2 (statistics are always on)");
+				free(logs);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			verify_usage(stdout);
@@ -651,13 +786,6 @@ int cmd_verify(int argc, char **argv)
 		free(logs);
 		return EXIT_USAGE;
 	}
-	if (optind < argc && !from_logs) {
-		cli_error("verify: loading '%s' needs the load stage, which this build does not "
-			  "have yet; verify saved logs with --log FILE...",
-			  argv[optind]);
-		free(logs);
-		return EXIT_USAGE;
-	}
 	while (optind < argc)
 		logs[nlogs++] = argv[optind++];
 	if (!nlogs) {
@@ -665,11 +793,24 @@ int cmd_verify(int argc, char **argv)
 		free(logs);
 		return EXIT_USAGE;
 	}
-	for (int i = 0; i < nlogs && !ret; i++)
-		ret = read_logs(logs[i], &items, &n);
+	if (!from_logs) {
+		objs = calloc((size_t)nlogs, sizeof(*objs));
+		if (!objs) {
+			cli_error("verify: out of memory");
+			free(logs);
+			return EXIT_INVALID;
+		}
+	}
+	for (int i = 0; i < nlogs && !ret; i++) {
+		if (from_logs)
+			ret = read_logs(logs[i], &items, &n);
+		else
+			ret = load_object(logs[i], prog, level, &objs[nobjs++], &items, &n);
+	}
 	free(logs);
 	if (ret) {
 		free_items(items, n);
+		free_objs(objs, nobjs);
 		return ret;
 	}
 	/* Keep the programs asked for, analyze them. */
@@ -681,6 +822,7 @@ int cmd_verify(int argc, char **argv)
 			free(items[i].file);
 			free(items[i].prog);
 			free(items[i].log);
+			free(items[i].explain);
 			continue;
 		}
 		items[kept] = items[i];
@@ -690,20 +832,25 @@ int cmd_verify(int argc, char **argv)
 				  err.msg);
 			ret = EXIT_INVALID;
 		}
+		if (!from_logs)
+			settle_verdict(&items[kept]);
 		kept++;
 	}
 	n = kept;
 	if (ret) {
 		free_items(items, n);
+		free_objs(objs, nobjs);
 		return ret;
 	}
 	if (prog && !n) {
 		cli_error("verify: no program '%s' in the logs given", prog);
 		free_items(items, n);
+		free_objs(objs, nobjs);
 		return EXIT_INVALID;
 	}
 	if (compare && verify_base_read(compare, &base, &nbase)) {
 		free_items(items, n);
+		free_objs(objs, nobjs);
 		return EXIT_INVALID;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -745,5 +892,6 @@ int cmd_verify(int argc, char **argv)
 	}
 	verify_base_free(base, nbase);
 	free_items(items, n);
+	free_objs(objs, nobjs);
 	return rejected ? EXIT_INVALID : 0;
 }

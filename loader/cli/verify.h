@@ -16,8 +16,10 @@ struct verify_item {
 	struct rb_vlog_report report;
 	/* From the loader, when the program was loaded by rawbpf (not from a saved log). */
 	const struct rb_linked_prog *linked;
+	int load_err;  /* the load's -errno (0: loaded) */
+	char *explain; /* the loader's words for a refusal, or NULL */
 	bool have_info;
-	uint32_t verified_insns, xlated_len, jited_len;
+	uint32_t verified_insns; /* from the kernel's program info */
 };
 
 /* The base run of --compare: what an earlier `verify --json` wrote, per program. */
