@@ -280,6 +280,57 @@ typedef int (*rb_write_fn)(const char *text, size_t len, void *ctx);
 RB_API int rb_btf_dump(const struct rb_btf *btf, enum rb_btf_format fmt, const char *type_name,
 		       rb_write_fn write, void *ctx, struct rb_error *err);
 
+/* ===== map contents (btf/format, loader/mapdump) ===== */
+
+/*
+ * Map entries and BTF-typed values as `bpftool map dump` prints them, so the two can be
+ * compared byte for byte: RB_DUMP_TEXT is its plain output (BTF-typed entries in its
+ * indented form, hex lines without BTF, "Found N elements"), RB_DUMP_JSON its -j output
+ * (hex bytes, plus "formatted" when the map has BTF types).
+ */
+enum rb_dump_style {
+	RB_DUMP_TEXT,
+	RB_DUMP_JSON,
+};
+
+/*
+ * Format one value of BTF type type_id (size bytes at data): TEXT gives bpftool's indented
+ * text, JSON compact JSON. *out is malloc'd (caller frees). A value shorter than its type,
+ * a type that cannot hold a value (FUNC, FWD, ...) or a reference loop is an error naming
+ * the type id and byte offset.
+ */
+RB_API int rb_btf_format(const struct rb_btf *btf, uint32_t type_id, const void *data,
+			 size_t size, enum rb_dump_style style, char **out, struct rb_error *err);
+
+/* A map by "id:N" or by its path on bpffs; returns a new fd (caller closes). */
+RB_API int rb_map_open(const char *spec, struct rb_error *err);
+
+/* What rb_map_dump found out about the map. */
+struct rb_map_dump_info {
+	char name[16];
+	uint32_t id;
+	uint32_t type;		 /* enum bpf_map_type */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t btf_id;	 /* 0: no BTF */
+	uint32_t key_type_id;	 /* in the map's BTF; 0: none */
+	uint32_t value_type_id;	 /* 0: values are shown as hex */
+	uint32_t ncpus;		 /* per-CPU maps: values per key (possible CPUs); else 1 */
+	uint64_t entries;	 /* entries dumped */
+	const char *no_entries;	 /* why this map type has no entries to dump, else NULL */
+};
+
+/*
+ * Dump every entry of the map behind map_fd through write: keys and values formatted with
+ * the map's BTF (fetched from the kernel by its id; split on vmlinux when it is a module's),
+ * per-CPU values per CPU, prog arrays and maps of maps as the ids the kernel returns. Map
+ * types without entries (ring buffers, perf event arrays, queues, ...) write nothing and
+ * say why in info->no_entries. info may be NULL.
+ */
+RB_API int rb_map_dump(int map_fd, enum rb_dump_style style, rb_write_fn write, void *ctx,
+		       struct rb_map_dump_info *info, struct rb_error *err);
+
 /* ===== kernel features (bpf/probe) ===== */
 
 /*
@@ -753,6 +804,30 @@ RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l);
  */
 RB_API int rb_loaded_attach(struct rb_loaded *l, struct rb_error *err);
 RB_API void rb_loaded_detach(struct rb_loaded *l);
+
+/*
+ * Where programs whose section does not say it attach: xdp and tcx to an interface, cgroup
+ * programs to a cgroup v2 directory, uprobes to one process, and per-program targets
+ * ("PROG=TARGET": "func_entry=/usr/bin/bash:readline", a kprobe function, an interface name
+ * for xdp/tcx, a cgroup path). rb_loaded_attach is this with opts NULL.
+ */
+struct rb_attach_opts {
+	size_t sz;		   /* sizeof(struct rb_attach_opts) */
+	const char *ifname;	   /* xdp, tcx: interface by name (or ifindex below) */
+	int ifindex;
+	bool xdp_generic;	   /* xdp: generic (skb) mode, for drivers without XDP */
+	const char *cgroup;	   /* cgroup programs: a cgroup v2 directory */
+	int pid;		   /* uprobes: only this process; 0: every process */
+	const char *const *targets; /* "PROG=TARGET" */
+	size_t target_cnt;
+};
+RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
+				 struct rb_error *err);
+/*
+ * An attached iterator program (iter/...): a new fd whose read() runs one walk and returns
+ * what the program printed; close it when done. -errno with err otherwise.
+ */
+RB_API int rb_loaded_iter_open(const struct rb_loaded *l, size_t prog, struct rb_error *err);
 
 struct rb_attach_result {
 	const char *prog;

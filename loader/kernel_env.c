@@ -17,10 +17,10 @@
 /* Neither a config nor kallsyms comes near this; it bounds what a strange file can cost. */
 #define ENV_FILE_MAX (256u << 20)
 
-static int gunzip(const char *path, const uint8_t *in, size_t in_len, char **out,
-		  size_t *out_len, struct rb_error *err)
+static int gunzip(const char *path, const uint8_t *in, size_t in_len, char **out, size_t *out_len,
+		  struct rb_error *err)
 {
-	z_stream zs = { 0 };
+	z_stream zs = {0};
 	size_t cap = in_len * 4 + 4096, len = 0;
 	char *buf = malloc(cap + 1), *nb;
 	int zr;
@@ -143,8 +143,10 @@ int load_read_kconfig(char **text, size_t *len, const char **path, struct rb_err
 	ret = load_read_file(*path, text, len, err);
 	trace_emit(RB_TRACE_INFO, "kconfig", ret, 0, "read /proc/config.gz");
 	if (ret == -ENOENT)
-		return rb_errorf(err, ENOENT, "no kernel config: neither %s nor /proc/config.gz "
-				 "exists", boot[0] ? boot : "/boot/config-<release>");
+		return rb_errorf(err, ENOENT,
+				 "no kernel config: neither %s nor /proc/config.gz "
+				 "exists",
+				 boot[0] ? boot : "/boot/config-<release>");
 	return ret;
 }
 
@@ -157,8 +159,8 @@ static size_t essential_len(const char *s, size_t n)
 	return n;
 }
 
-int load_kallsyms_resolve(const char *text, size_t len, const char *const *names,
-			  uint64_t *addrs, bool *found, uint32_t cnt, struct rb_error *err)
+int load_kallsyms_resolve(const char *text, size_t len, const char *const *names, uint64_t *addrs,
+			  bool *found, uint32_t cnt, struct rb_error *err)
 {
 	const char *p = text, *end = text + len;
 
@@ -197,13 +199,14 @@ int load_kallsyms_resolve(const char *text, size_t len, const char *const *names
 			if (strlen(names[i]) != nlen || memcmp(names[i], nm, nlen))
 				continue;
 			if (found[i] && addrs[i] != addr)
-				return rb_errorf(err, EINVAL, "/proc/kallsyms: ksym '%s' is ambiguous: "
-						 "0x%" PRIx64 " and 0x%" PRIx64, names[i], addrs[i],
-						 addr);
+				return rb_errorf(err, EINVAL,
+						 "/proc/kallsyms: ksym '%s' is ambiguous: "
+						 "0x%" PRIx64 " and 0x%" PRIx64,
+						 names[i], addrs[i], addr);
 			addrs[i] = addr;
 			found[i] = true;
 		}
-next:
+	next:
 		p = le + 1;
 	}
 	return 0;

@@ -27,8 +27,8 @@ int load_read_file(const char *path, char **text, size_t *len, struct rb_error *
  * A name matches a symbol equal to it or to it plus a ".llvm.<hash>" suffix. addrs[i] is 0
  * and found[i] false when absent; two different addresses for one name are an error.
  */
-int load_kallsyms_resolve(const char *text, size_t len, const char *const *names,
-			  uint64_t *addrs, bool *found, uint32_t cnt, struct rb_error *err);
+int load_kallsyms_resolve(const char *text, size_t len, const char *const *names, uint64_t *addrs,
+			  bool *found, uint32_t cnt, struct rb_error *err);
 
 /* KERNEL_VERSION(a, b, c) of a release string ("6.18.44-fc-v769"); c capped at 255. */
 int load_kernel_version(const char *release, uint32_t *version);

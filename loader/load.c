@@ -70,21 +70,23 @@ struct target_btf {
 };
 
 static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
-			 const struct obj_prog *p, struct rb_error *err)
+			 const struct rb_prepared *pp, const struct obj_prog *p,
+			 struct rb_error *err)
 {
 	const char *name = p->attach.btf_name;
+	const char *path = pp && pp->btf_path ? pp->btf_path : "/sys/kernel/btf/vmlinux";
 	int kind, id;
 
 	if (!tb->tried) {
 		tb->tried = true;
-		tb->err = btf_open_raw("/sys/kernel/btf/vmlinux", NULL, &tb->btf, NULL);
+		tb->err = btf_open_raw(path, NULL, &tb->btf, NULL);
 	}
 	if (!tb->btf)
 		return rb_errorf(err, tb->err ? tb->err : -ENOENT,
-				 "%s: program '%s' needs the kernel's BTF to find '%s', and "
-				 "/sys/kernel/btf/vmlinux cannot be read (a kernel without "
-				 "CONFIG_DEBUG_INFO_BTF?)",
-				 obj_file(obj), p->name, name);
+				 "%s: program '%s' needs the kernel's BTF to find '%s', and %s "
+				 "cannot be read (a kernel built without CONFIG_DEBUG_INFO_BTF?); "
+				 "--btf FILE supplies one",
+				 obj_file(obj), p->name, name, path);
 	kind = !strncmp(name, "btf_trace_", 10) ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC;
 	id = btf_find(tb->btf, name, kind);
 	if (id < 0)
@@ -95,8 +97,9 @@ static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
 }
 
 static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
-		     const struct rb_linked_prog *lp, struct loaded_prog *out, const int *map_fds,
-		     struct target_btf *tb, const struct rb_load_opts *opts, struct rb_error *err)
+		     const struct rb_prepared *pp, const struct rb_linked_prog *lp,
+		     struct loaded_prog *out, const int *map_fds, struct target_btf *tb,
+		     const struct rb_load_opts *opts, struct rb_error *err)
 {
 	const struct obj_prog *p = &obj->progs[out->obj_prog];
 	struct prog_log_policy pol = { opts ? opts->log_level : 0, opts ? opts->log_max : 0 };
@@ -130,7 +133,7 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 	o.kern_version = obj->kern_version;
 	o.prog_flags = p->prog_flags;
 	if (p->attach.btf_name) {
-		id = attach_btf_id(tb, obj, p, err);
+		id = attach_btf_id(tb, obj, pp, p, err);
 		if (id < 0) {
 			r = id;
 			goto out;
@@ -236,7 +239,7 @@ RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
 			lp->err = 1; /* skipped */
 			continue;
 		}
-		r = load_prog(l, obj, pp->progs[i], lp, map_fds, &tb, opts, err);
+		r = load_prog(l, obj, pp, pp->progs[i], lp, map_fds, &tb, opts, err);
 		if (r < 0 && !(opts && opts->keep_going))
 			goto fail;
 		if (r < 0 && !first_err)

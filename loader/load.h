@@ -36,6 +36,7 @@ struct loaded_prog {
 	char *att_note;
 	int att_err;
 	uint32_t link_id;
+	struct dynprobe *probe; /* uprobe/kprobe attachments (attach_probe.c) */
 };
 
 struct rb_loaded {

@@ -12,6 +12,7 @@
 #include "bpf/attach.h"
 #include "bpf/pin.h"
 #include "bpf/sys.h"
+#include "loader/attach_kinds.h"
 #include "loader/load.h"
 #include "util/err.h"
 #include "util/trace.h"
@@ -26,9 +27,11 @@ static char *fmt(const char *a, const char *b, const char *c)
 	return s;
 }
 
-static int attach_one(struct loaded_prog *lp, const struct obj_prog *p, struct rb_error *err)
+static int attach_one(struct loaded_prog *lp, const struct obj_prog *p,
+		      const struct rb_attach_opts *o, struct rb_error *err)
 {
 	const struct secdef_attach *a = &p->attach;
+	int r;
 
 	switch (a->kind) {
 	case SECDEF_TGT_TRACEPOINT:
@@ -45,17 +48,32 @@ static int attach_one(struct loaded_prog *lp, const struct obj_prog *p, struct r
 		if (p->prog_type != BPF_PROG_TYPE_TRACING && p->prog_type != BPF_PROG_TYPE_LSM)
 			break;
 		if (p->attach_type == BPF_TRACE_ITER)
-			break; /* iterators are read, not attached to an event */
+			return attach_iter(lp, p, err); /* read with rb_loaded_iter_open */
 		lp->target = fmt(p->def && p->def->btf_typedef ? "tp_btf " : "tracing ",
 				 a->btf_name ? a->btf_name : "", "");
 		return sys_attach_tracing(lp->fd, (uint32_t)p->attach_type, 0, &lp->att, err);
+	case SECDEF_TGT_KPROBE:
+	case SECDEF_TGT_KRETPROBE:
+	case SECDEF_TGT_KSYSCALL:
+	case SECDEF_TGT_UPROBE:
+	case SECDEF_TGT_URETPROBE:
+		return attach_probe(lp, p, o, err);
 	default:
 		break;
 	}
+	r = attach_net(lp, p, o, err);
+	if (r != 1)
+		return r;
 	return 1; /* not a kind attached here */
 }
 
 RB_API int rb_loaded_attach(struct rb_loaded *l, struct rb_error *err)
+{
+	return rb_loaded_attach_opts(l, NULL, err);
+}
+
+RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *o,
+				 struct rb_error *err)
 {
 	int attached = 0, first = 0;
 
@@ -67,13 +85,16 @@ RB_API int rb_loaded_attach(struct rb_loaded *l, struct rb_error *err)
 
 		if (lp->fd < 0 || lp->att.how != SYS_ATTACH_NONE)
 			continue;
-		r = attach_one(lp, p, &e);
+		r = attach_one(lp, p, o, &e);
 		if (r == 1) {
 			lp->att_note = fmt("not attached: section '", p->sec_name,
 					   "' names no target of a kind rawbpf attaches yet");
 			continue;
 		}
 		if (r < 0) {
+			/* a failed attach leaves nothing behind */
+			attach_probe_detach(lp);
+			sys_detach(&lp->att);
 			lp->att_err = r;
 			lp->att_note = strdup(e.msg);
 			if (!first)
@@ -100,8 +121,10 @@ RB_API int rb_loaded_attach(struct rb_loaded *l, struct rb_error *err)
 
 RB_API void rb_loaded_detach(struct rb_loaded *l)
 {
-	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;)
+	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;) {
+		attach_probe_detach(&l->progs[i]);
 		sys_detach(&l->progs[i].att);
+	}
 }
 
 RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t i,

@@ -9,21 +9,9 @@
 #include "loader/object.h"
 #include "util/err.h"
 
-/* One buffer per object for type names handed out by the info calls would need lifetime
- * rules; instead type names are cached per call site in a small ring owned by the object. */
-#define NAME_RING 8
-
-static const char *ring_name(const struct rb_object *obj, uint32_t id)
+static const char *cached_type_name(const struct rb_object *obj, uint32_t id)
 {
-	static __thread char ring[NAME_RING][256];
-	static __thread unsigned int next;
-	char *buf;
-
-	if (!id || !obj->btf)
-		return NULL;
-	buf = ring[next++ % NAME_RING];
-	obj_btf_type_str(obj, id, buf, 256);
-	return buf[0] ? buf : NULL;
+	return obj_btf_type_name(obj, id);
 }
 
 RB_API const char *rb_relo_kind_name(enum rb_relo_kind kind)
@@ -225,18 +213,16 @@ static void mark_callees(const struct rb_object *obj, size_t i, bool *seen)
 
 		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg != BPF_PSEUDO_CALL)
 			continue;
-		for (size_t r = 0; r < p->relo_cnt; r++)
-			if (obj->relos[p->relo_first + r].insn_idx == k)
-				relocated = true;
+		const struct obj_prog *callee;
+
+		relocated = obj_prog_reloc(obj, p, k) != NULL;
 		if (relocated)
 			continue;
 		tgt = (int64_t)(p->sec_off / 8 + k) + in->imm + 1;
-		for (size_t j = 0; j < obj->prog_cnt; j++) {
-			if (obj->progs[j].sec_idx == p->sec_idx &&
-			    (int64_t)(obj->progs[j].sec_off / 8) == tgt && !seen[j]) {
-				seen[j] = true;
-				mark_callees(obj, j, seen);
-			}
+		callee = tgt >= 0 ? obj_prog_at(obj, p->sec_idx, (uint64_t)tgt * 8) : NULL;
+		if (callee && callee->sec_off == (uint64_t)tgt * 8 && !seen[callee - obj->progs]) {
+			seen[callee - obj->progs] = true;
+			mark_callees(obj, callee - obj->progs, seen);
 		}
 	}
 }
@@ -323,8 +309,8 @@ static void map_info(const struct rb_object *obj, const struct obj_map *m,
 	out->numa_node = m->numa_node;
 	out->pinning = m->pinning;
 	out->map_extra = m->map_extra;
-	out->key_type = ring_name(obj, m->btf_key_type_id);
-	out->value_type = ring_name(obj, m->btf_value_type_id);
+	out->key_type = cached_type_name(obj, m->btf_key_type_id);
+	out->value_type = cached_type_name(obj, m->btf_value_type_id);
 	out->has_inner = m->inner != NULL;
 	out->init_slot_cnt = m->slot_cnt;
 	out->var_cnt = m->var_cnt;
@@ -412,7 +398,7 @@ RB_API int rb_object_var(const struct rb_object *obj, size_t idx, struct rb_var_
 	out->map = m->name;
 	out->offset = v->offset;
 	out->size = v->size;
-	out->type = ring_name(obj, v->btf_type_id);
+	out->type = cached_type_name(obj, v->btf_type_id);
 	out->is_static = v->is_static;
 	return 0;
 }
@@ -435,6 +421,6 @@ RB_API int rb_object_extern(const struct rb_object *obj, size_t idx, struct rb_e
 	out->kind = kinds[e->kind];
 	out->weak = e->weak;
 	out->typed = e->typed;
-	out->type = ring_name(obj, e->type_id);
+	out->type = cached_type_name(obj, e->type_id);
 	return 0;
 }

@@ -42,6 +42,11 @@ int obj_btf_open(struct rb_object *obj, struct rb_error *err)
 
 void obj_btf_free(struct rb_object *obj)
 {
+	for (size_t i = 0; i < obj->type_name_cnt; i++)
+		free(obj->type_names[i].text);
+	free(obj->type_names);
+	obj->type_names = NULL;
+	obj->type_name_cnt = 0;
 	btf_ext_free(obj->btf_ext);
 	btf_free(obj->btf);
 	obj->btf_ext = NULL;
@@ -72,16 +77,16 @@ void obj_btf_ext_counts(const struct rb_object *obj, size_t *func, size_t *line,
 
 /* ---- .BTF.ext slices per program ------------------------------------------------------ */
 
-/* The run of records of sec falling inside program p; they must be sorted and aligned. */
-static int info_slice(const struct rb_object *obj, const struct obj_prog *p,
-		      const struct btf_ext_sec *sec, const char *kind, uint32_t *first,
-		      uint32_t *cnt, struct rb_error *err)
+/* Records must be on instruction boundaries, inside their section and sorted (checked once
+ * per .BTF.ext section, so each program can take its slice by binary search). */
+static int check_info_sec(const struct rb_object *obj, const struct btf_ext_sec *sec,
+			  const char *kind, struct rb_error *err)
 {
-	uint64_t lo = p->sec_off, hi = p->sec_off + p->insn_cnt * 8;
-	const struct elf_section *es = &obj->elf.secs[p->sec_idx];
+	const struct elf_section *es = elf_file_section(&obj->elf, sec->sec_name);
 	uint32_t prev = 0;
 
-	*first = *cnt = 0;
+	if (!es)
+		return 0; /* records for a section this object does not have: never used */
 	for (uint32_t i = 0; i < sec->nr; i++) {
 		uint32_t off = *(const uint32_t *)btf_ext_rec(sec, i);
 
@@ -93,31 +98,54 @@ static int info_slice(const struct rb_object *obj, const struct obj_prog *p,
 					 off >= es->size ? "outside the section" :
 					 "out of order");
 		prev = off;
-		if (off < lo || off >= hi)
-			continue;
-		if (*cnt == 0)
-			*first = i;
-		(*cnt)++;
 	}
 	return 0;
 }
 
+/* The run of records of sec falling inside program p. */
+static void info_slice(const struct obj_prog *p, const struct btf_ext_sec *sec, uint32_t *first,
+		       uint32_t *cnt)
+{
+	uint64_t lo = p->sec_off, hi = p->sec_off + p->insn_cnt * 8;
+	uint32_t a = 0, b = sec->nr;
+
+	while (a < b) {
+		uint32_t mid = a + (b - a) / 2;
+
+		if (*(const uint32_t *)btf_ext_rec(sec, mid) < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*first = a;
+	*cnt = 0;
+	while (a < sec->nr && *(const uint32_t *)btf_ext_rec(sec, a) < hi) {
+		(*cnt)++;
+		a++;
+	}
+}
+
 int obj_collect_btf_ext(struct rb_object *obj, struct rb_error *err)
 {
+	static const char *const kinds[] = { "func_info", "line_info" };
+	int ret;
+
 	if (!obj->btf_ext)
 		return 0;
+	for (int k = BTF_EXT_FUNC_INFO; k <= BTF_EXT_LINE_INFO; k++)
+		for (uint32_t i = 0; i < btf_ext_nr_secs(obj->btf_ext, k); i++) {
+			ret = check_info_sec(obj, btf_ext_sec_at(obj->btf_ext, k, i), kinds[k], err);
+			if (ret)
+				return ret;
+		}
 	for (size_t i = 0; i < obj->prog_cnt; i++) {
 		struct obj_prog *p = &obj->progs[i];
 		const struct btf_ext_sec *fs, *ls;
-		int ret;
 
 		fs = btf_ext_sec_find(obj->btf_ext, BTF_EXT_FUNC_INFO, p->sec_name);
 		ls = btf_ext_sec_find(obj->btf_ext, BTF_EXT_LINE_INFO, p->sec_name);
 		if (fs) {
-			ret = info_slice(obj, p, fs, "func_info", &p->func_info_first,
-					 &p->func_info_cnt, err);
-			if (ret)
-				return ret;
+			info_slice(p, fs, &p->func_info_first, &p->func_info_cnt);
 			for (uint32_t k = 0; k < p->func_info_cnt; k++) {
 				const struct bpf_func_info *fi =
 					btf_ext_rec(fs, p->func_info_first + k);
@@ -132,12 +160,8 @@ int obj_collect_btf_ext(struct rb_object *obj, struct rb_error *err)
 					p->btf_func_id = fi->type_id;
 			}
 		}
-		if (ls) {
-			ret = info_slice(obj, p, ls, "line_info", &p->line_info_first,
-					 &p->line_info_cnt, err);
-			if (ret)
-				return ret;
-		}
+		if (ls)
+			info_slice(p, ls, &p->line_info_first, &p->line_info_cnt);
 	}
 	return 0;
 }
@@ -468,4 +492,84 @@ const char *obj_btf_type_str(const struct rb_object *obj, uint32_t id, char *buf
 	if (obj->btf && id)
 		type_str(obj->btf, id, buf, len, 0);
 	return buf;
+}
+
+static int cmp_type_name(const void *a, const void *b)
+{
+	const struct obj_type_name *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int obj_btf_cache_type_names(struct rb_object *obj, struct rb_error *err)
+{
+	size_t n = 0, cap, k = 0;
+	uint32_t *ids;
+	char buf[256];
+
+	if (!obj->btf)
+		return 0;
+	cap = obj->map_cnt * 4 + obj->var_cnt + obj->extern_cnt + 1;
+	ids = calloc(cap, sizeof(*ids));
+	if (!ids)
+		return rb_errorf(err, ENOMEM, "%s: out of memory", obj_file(obj));
+	for (size_t i = 0; i < obj->map_cnt; i++) {
+		const struct obj_map *m = &obj->maps[i];
+
+		ids[n++] = m->btf_key_type_id;
+		ids[n++] = m->btf_value_type_id;
+		if (m->inner) {
+			ids[n++] = m->inner->btf_key_type_id;
+			ids[n++] = m->inner->btf_value_type_id;
+		}
+	}
+	for (size_t i = 0; i < obj->var_cnt; i++)
+		ids[n++] = obj->vars[i].btf_type_id;
+	for (size_t i = 0; i < obj->extern_cnt; i++)
+		ids[n++] = obj->externs[i].type_id;
+	obj->type_names = calloc(n + 1, sizeof(*obj->type_names));
+	if (!obj->type_names) {
+		free(ids);
+		return rb_errorf(err, ENOMEM, "%s: out of memory", obj_file(obj));
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ids[i])
+			continue;
+		obj->type_names[k].id = ids[i];
+		k++;
+	}
+	free(ids);
+	qsort(obj->type_names, k, sizeof(*obj->type_names), cmp_type_name);
+	obj->type_name_cnt = 0;
+	for (size_t i = 0; i < k; i++) {
+		struct obj_type_name *t = &obj->type_names[obj->type_name_cnt];
+
+		if (obj->type_name_cnt && t[-1].id == obj->type_names[i].id)
+			continue;
+		t->id = obj->type_names[i].id;
+		t->text = strdup(obj_btf_type_str(obj, t->id, buf, sizeof(buf)));
+		if (!t->text)
+			return rb_errorf(err, ENOMEM, "%s: out of memory", obj_file(obj));
+		obj->type_name_cnt++;
+	}
+	return 0;
+}
+
+const char *obj_btf_type_name(const struct rb_object *obj, uint32_t id)
+{
+	size_t lo = 0, hi = obj->type_name_cnt;
+
+	if (!id)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (obj->type_names[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < obj->type_name_cnt && obj->type_names[lo].id == id && obj->type_names[lo].text[0])
+		return obj->type_names[lo].text;
+	return NULL;
 }

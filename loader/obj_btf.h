@@ -23,6 +23,11 @@ int obj_btf_datasec_vars(struct rb_object *obj, int map_idx, struct rb_error *er
 int obj_btf_kconfig_map(struct rb_object *obj, struct rb_error *err);
 /* C spelling of type id ("unsigned int", "struct event", "char[16]"); "" without BTF. */
 const char *obj_btf_type_str(const struct rb_object *obj, uint32_t id, char *buf, size_t len);
+/* Spell every type the model names (map keys/values, variables, externs) once, at open, so
+ * the info calls can hand out strings that live as long as the object. */
+int obj_btf_cache_type_names(struct rb_object *obj, struct rb_error *err);
+/* The cached spelling of type id, NULL for 0, without BTF or when not cached. */
+const char *obj_btf_type_name(const struct rb_object *obj, uint32_t id);
 /* Counts of .BTF.ext records (0 without). */
 void obj_btf_ext_counts(const struct rb_object *obj, size_t *func, size_t *line, size_t *core);
 uint32_t obj_btf_type_cnt(const struct rb_object *obj, size_t *size);

@@ -27,19 +27,15 @@ struct dis_ctx {
 static const struct obj_reloc *reloc_at(const struct rb_object *obj, const struct obj_prog *p,
 					size_t idx)
 {
-	for (size_t i = 0; i < p->relo_cnt; i++)
-		if (obj->relos[p->relo_first + i].insn_idx == idx)
-			return &obj->relos[p->relo_first + i];
-	return NULL;
+	return obj_prog_reloc(obj, p, idx);
 }
 
 /* The function a call or callback reaches, by section and instruction index. */
 static const char *callee_name(const struct rb_object *obj, uint32_t sec, int64_t insn)
 {
-	for (size_t i = 0; i < obj->prog_cnt; i++)
-		if (obj->progs[i].sec_idx == sec && (int64_t)(obj->progs[i].sec_off / 8) == insn)
-			return obj->progs[i].name;
-	return NULL;
+	const struct obj_prog *p = insn >= 0 ? obj_prog_at(obj, sec, (uint64_t)insn * 8) : NULL;
+
+	return p && p->sec_off == (uint64_t)insn * 8 ? p->name : NULL;
 }
 
 /* Printable start of a string literal in a .rodata.str section, quoted and shortened. */

@@ -17,24 +17,16 @@
 #define LDIMM64 (BPF_LD | BPF_IMM | BPF_DW)
 #define CALL (BPF_JMP | BPF_CALL)
 
-static int find_extern(const struct rb_object *obj, uint32_t sym)
-{
-	for (size_t i = 0; i < obj->extern_cnt; i++)
-		if (obj->externs[i].sym == (int)sym)
-			return i;
-	return -1;
-}
-
 static int find_prog_start(const struct rb_object *obj, uint32_t sec, int64_t insn)
 {
-	for (size_t i = 0; i < obj->prog_cnt; i++)
-		if (obj->progs[i].sec_idx == sec && (int64_t)(obj->progs[i].sec_off / 8) == insn)
-			return i;
-	return -1;
+	const struct obj_prog *p = insn >= 0 ? obj_prog_at(obj, sec, (uint64_t)insn * 8) : NULL;
+
+	return p && p->sec_off == (uint64_t)insn * 8 ? (int)(p - obj->progs) : -1;
 }
 
 struct relo_ctx {
 	const struct rb_object *obj;
+	const int *ext_of_sym; /* symbol index -> extern index or -1 */
 	const struct elf_relsec *rs;
 	size_t ri; /* relocation index */
 	const struct obj_prog *p;
@@ -75,7 +67,7 @@ static int classify(const struct relo_ctx *c, const struct elf_reloc *r, struct 
 	if (!is_call && c->insn_idx + 1 >= c->p->insn_cnt)
 		return relo_error(c, err, "the 64-bit load is missing its second half", sname);
 	if (sym->shndx == SHN_UNDEF) {
-		idx = find_extern(obj, r->sym);
+		idx = c->ext_of_sym[r->sym];
 		if (idx < 0)
 			return relo_error(c, err, "the symbol is undefined and not an extern", sname);
 		out->ext_idx = idx;
@@ -148,48 +140,114 @@ static int cmp_reloc(const void *a, const void *b)
 	return x->insn_idx < y->insn_idx ? -1 : x->insn_idx > y->insn_idx;
 }
 
+struct rel_order {
+	const struct elf_relsec *rs;
+	size_t *idx; /* relocation indexes sorted by offset */
+};
+
+static int cmp_rel_off(const void *a, const void *b, void *ctx)
+{
+	const struct elf_relsec *rs = ctx;
+	uint64_t x = rs->relocs[*(const size_t *)a].offset;
+	uint64_t y = rs->relocs[*(const size_t *)b].offset;
+
+	return x < y ? -1 : x > y;
+}
+
 int obj_collect_relos(struct rb_object *obj, struct rb_error *err)
 {
 	const struct elf_file *ef = &obj->elf;
+	struct rel_order *ord = NULL;
+	int *ext_of_sym = NULL;
 	size_t cap = 0;
+	int ret = 0;
 
 	for (size_t i = 0; i < ef->rel_cnt; i++)
 		if (ef->secs[ef->rels[i].target].flags & SHF_EXECINSTR)
 			cap += ef->rels[i].cnt;
 	obj->relos = calloc(cap ? cap : 1, sizeof(*obj->relos));
-	if (!obj->relos)
-		return rb_errorf(err, ENOMEM, "%s: out of memory for %zu relocations",
-				 obj_file(obj), cap);
-	for (size_t pi = 0; pi < obj->prog_cnt; pi++) {
+	ext_of_sym = malloc((ef->sym_cnt + 1) * sizeof(*ext_of_sym));
+	ord = calloc(ef->rel_cnt + 1, sizeof(*ord));
+	if (!obj->relos || !ext_of_sym || !ord) {
+		ret = rb_errorf(err, ENOMEM, "%s: out of memory for %zu relocations", obj_file(obj),
+				cap);
+		goto out;
+	}
+	for (size_t i = 0; i <= ef->sym_cnt; i++)
+		ext_of_sym[i] = -1;
+	for (size_t i = 0; i < obj->extern_cnt; i++)
+		ext_of_sym[obj->externs[i].sym] = i;
+	/* Sort each code section's relocations by offset once; programs then take slices. */
+	for (size_t i = 0; i < ef->rel_cnt; i++) {
+		const struct elf_relsec *rs = &ef->rels[i];
+
+		ord[i].rs = rs;
+		if (!(ef->secs[rs->target].flags & SHF_EXECINSTR))
+			continue;
+		ord[i].idx = malloc((rs->cnt + 1) * sizeof(size_t));
+		if (!ord[i].idx) {
+			ret = rb_errorf(err, ENOMEM, "%s: out of memory", obj_file(obj));
+			goto out;
+		}
+		for (size_t k = 0; k < rs->cnt; k++)
+			ord[i].idx[k] = k;
+		qsort_r(ord[i].idx, rs->cnt, sizeof(size_t), cmp_rel_off, (void *)rs);
+	}
+	for (size_t pi = 0; pi < obj->prog_cnt && !ret; pi++) {
 		struct obj_prog *p = &obj->progs[pi];
-		const struct elf_relsec *rs = elf_file_relsec_for(ef, p->sec_idx);
-		struct relo_ctx c = { .obj = obj, .rs = rs, .p = p };
+		const struct elf_relsec *rs = NULL;
+		struct relo_ctx c = { .obj = obj, .ext_of_sym = ext_of_sym, .p = p };
 		uint64_t end = p->sec_off + p->insn_cnt * 8;
+		const size_t *order = NULL;
+		size_t lo, hi;
 
 		p->relo_first = obj->relo_cnt;
-		if (!rs)
+		for (size_t i = 0; i < ef->rel_cnt; i++)
+			if (ord[i].rs->target == p->sec_idx) {
+				rs = ord[i].rs;
+				order = ord[i].idx;
+			}
+		if (!rs || !order)
 			continue;
-		for (size_t ri = 0; ri < rs->cnt; ri++) {
-			const struct elf_reloc *r = &rs->relocs[ri];
-			int ret;
+		c.rs = rs;
+		lo = 0, hi = rs->cnt;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
 
+			if (rs->relocs[order[mid]].offset < p->sec_off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < rs->cnt && !ret; k++) {
+			size_t ri = order[k];
+			const struct elf_reloc *r = &rs->relocs[ri];
+
+			if (r->offset >= end)
+				break;
 			/* R_BPF_NONE patches nothing. */
-			if (r->offset < p->sec_off || r->offset >= end || r->type == 0)
+			if (r->type == 0)
 				continue;
 			c.ri = ri;
 			c.insn_idx = (r->offset - p->sec_off) / 8;
-			if (r->offset % 8)
-				return rb_errorf(err, EINVAL, "%s: section '%s' [%u]: relocation %zu at "
-						 "offset 0x%llx is not on an instruction boundary",
-						 obj_file(obj), ef->secs[rs->sec].name, rs->sec, ri,
-						 (unsigned long long)r->offset);
+			if (r->offset % 8) {
+				ret = rb_errorf(err, EINVAL, "%s: section '%s' [%u]: relocation %zu at "
+						"offset 0x%llx is not on an instruction boundary",
+						obj_file(obj), ef->secs[rs->sec].name, rs->sec, ri,
+						(unsigned long long)r->offset);
+				break;
+			}
 			ret = classify(&c, r, &obj->relos[obj->relo_cnt], err);
-			if (ret)
-				return ret;
-			obj->relo_cnt++;
+			if (!ret)
+				obj->relo_cnt++;
 		}
 		p->relo_cnt = obj->relo_cnt - p->relo_first;
 		qsort(obj->relos + p->relo_first, p->relo_cnt, sizeof(*obj->relos), cmp_reloc);
 	}
-	return 0;
+out:
+	for (size_t i = 0; ord && i < ef->rel_cnt; i++)
+		free(ord[i].idx);
+	free(ord);
+	free(ext_of_sym);
+	return ret;
 }

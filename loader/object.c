@@ -166,6 +166,8 @@ static int open_model(struct rb_object *obj, const struct rb_open_opts *opts,
 		ret = obj_collect_data_maps(obj, err);
 	if (!ret)
 		ret = obj_collect_relos(obj, err);
+	if (!ret)
+		ret = obj_btf_cache_type_names(obj, err);
 	if (ret)
 		return ret;
 	trace_emit(RB_TRACE_INFO, "open", 0, 0,
@@ -221,12 +223,39 @@ RB_API int rb_object_open(const char *path, const struct rb_open_opts *opts,
 
 struct obj_prog *obj_prog_at(const struct rb_object *obj, uint32_t sec, uint64_t off)
 {
-	for (size_t i = 0; i < obj->prog_cnt; i++) {
-		struct obj_prog *p = &obj->progs[i];
+	size_t lo = 0, hi = obj->prog_cnt;
 
-		if (p->sec_idx == sec && off >= p->sec_off && off < p->sec_off + p->insn_cnt * 8)
-			return p;
+	/* Programs are collected section by section, each by offset: binary search. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct obj_prog *p = &obj->progs[mid];
+
+		if (p->sec_idx < sec || (p->sec_idx == sec && p->sec_off + p->insn_cnt * 8 <= off))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < obj->prog_cnt && obj->progs[lo].sec_idx == sec && off >= obj->progs[lo].sec_off &&
+	    off < obj->progs[lo].sec_off + obj->progs[lo].insn_cnt * 8)
+		return &obj->progs[lo];
+	return NULL;
+}
+
+const struct obj_reloc *obj_prog_reloc(const struct rb_object *obj, const struct obj_prog *p,
+				       uint32_t insn)
+{
+	size_t lo = 0, hi = p->relo_cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (obj->relos[p->relo_first + mid].insn_idx < insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->relo_cnt && obj->relos[p->relo_first + lo].insn_idx == insn)
+		return &obj->relos[p->relo_first + lo];
 	return NULL;
 }
 

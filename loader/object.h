@@ -178,6 +178,12 @@ struct rb_object {
 	uint32_t kconfig_datasec; /* BTF id of the .kconfig DATASEC (0) */
 	uint32_t ksyms_datasec;   /* BTF id of the .ksyms DATASEC (0) */
 	bool relaxed_maps;
+	/* C spellings of the types the info calls name, sorted by id (obj_btf.c) */
+	struct obj_type_name {
+		uint32_t id;
+		char *text;
+	} *type_names;
+	size_t type_name_cnt;
 };
 
 /* Sentences about the object start with its file name. */
@@ -212,6 +218,9 @@ char *obj_internal_map_name(const struct rb_object *obj, const char *real_name);
 
 /* The program whose instructions contain section byte offset off, or NULL. */
 struct obj_prog *obj_prog_at(const struct rb_object *obj, uint32_t sec, uint64_t off);
+/* The relocation of program p at instruction insn (its relocations are sorted), or NULL. */
+const struct obj_reloc *obj_prog_reloc(const struct rb_object *obj, const struct obj_prog *p,
+				       uint32_t insn);
 /* The map defined in section sec at offset off (BTF/legacy maps), or -1. */
 int obj_map_at(const struct rb_object *obj, uint32_t sec, uint64_t off);
 /* The internal map whose data lives in section sec, or -1. */

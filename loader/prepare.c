@@ -34,11 +34,11 @@ struct prep {
 	struct rb_object *obj;
 	const struct rb_prepare_opts *opts;
 	struct rb_prepared *out;
-	struct btf *target;        /* vmlinux or --btf; NULL until a ksym/kfunc needs it */
+	struct btf *target; /* vmlinux or --btf; NULL until a ksym/kfunc needs it */
 	bool target_tried;
 	struct relo_func *funcs;
-	struct relo_ref *refs;     /* all functions' references, in obj->relos order */
-	struct bpf_func_info *fi;  /* all functions' records, function-relative */
+	struct relo_ref *refs;	  /* all functions' references, in obj->relos order */
+	struct bpf_func_info *fi; /* all functions' records, function-relative */
 	struct bpf_line_info *li;
 	struct relo_map *maps;
 	struct relo_extern *ext;
@@ -66,7 +66,7 @@ static void set_value(struct rb_extern_resolution *r, const char *src, const cha
 
 static bool is_elf(const char *path)
 {
-	unsigned char m[4] = { 0 };
+	unsigned char m[4] = {0};
 	FILE *f = fopen(path, "rb");
 	bool elf;
 
@@ -99,7 +99,7 @@ static int need_target_btf(struct prep *p)
 
 static int need_kconfig(struct prep *p)
 {
-	struct rb_error e = { 0 };
+	struct rb_error e = {0};
 	int ret;
 
 	if (p->kconfig_tried)
@@ -162,9 +162,10 @@ static int kcfg_type(struct prep *p, const struct obj_extern *x, struct relo_kcf
 		}
 	}
 unknown:
-	return rb_errorf(p->err, EINVAL, "%s: kconfig extern '%s': its type is not bool, char, "
-			 "an integer, enum libbpf_tristate or a char array", obj_file(p->obj),
-			 x->name);
+	return rb_errorf(p->err, EINVAL,
+			 "%s: kconfig extern '%s': its type is not bool, char, "
+			 "an integer, enum libbpf_tristate or a char array",
+			 obj_file(p->obj), x->name);
 }
 
 static int resolve_kconfig(struct prep *p, uint32_t i, uint8_t *data, size_t size)
@@ -182,9 +183,10 @@ static int resolve_kconfig(struct prep *p, uint32_t i, uint8_t *data, size_t siz
 	if (ret)
 		return ret;
 	if ((uint64_t)x->kcfg_off + v.size > size)
-		return rb_errorf(p->err, EINVAL, "%s: kconfig extern '%s' at offset %u (%u bytes) "
-				 "is outside the kconfig map (%zu bytes)", obj_file(p->obj),
-				 x->name, x->kcfg_off, v.size, size);
+		return rb_errorf(p->err, EINVAL,
+				 "%s: kconfig extern '%s' at offset %u (%u bytes) "
+				 "is outside the kconfig map (%zu bytes)",
+				 obj_file(p->obj), x->name, x->kcfg_off, v.size, size);
 	if (!strncmp(x->name, "LINUX_", 6)) {
 		uint64_t num;
 
@@ -193,8 +195,10 @@ static int resolve_kconfig(struct prep *p, uint32_t i, uint8_t *data, size_t siz
 			uint32_t ver = 0;
 
 			if (uname(&u) || load_kernel_version(u.release, &ver))
-				return rb_errorf(p->err, EINVAL, "%s: LINUX_KERNEL_VERSION: cannot "
-						 "parse the kernel release", obj_file(p->obj));
+				return rb_errorf(p->err, EINVAL,
+						 "%s: LINUX_KERNEL_VERSION: cannot "
+						 "parse the kernel release",
+						 obj_file(p->obj));
 			num = ver;
 			set_value(r, "uname", "%u.%u.%u (0x%x)", ver >> 16, (ver >> 8) & 0xff,
 				  ver & 0xff, ver);
@@ -207,8 +211,10 @@ static int resolve_kconfig(struct prep *p, uint32_t i, uint8_t *data, size_t siz
 			if (!c && !uname(&u) && !load_kernel_version(u.release, &ver))
 				c = ver >= (5 << 16 | 15 << 8) ? 1 : -1;
 			num = c > 0;
-			set_value(r, p->opts && p->opts->bpf_cookie ? "feature probe" :
-				  "kernel version", "%" PRIu64, num);
+			set_value(r,
+				  p->opts && p->opts->bpf_cookie ? "feature probe"
+								 : "kernel version",
+				  "%" PRIu64, num);
 		} else if (!strcmp(x->name, "LINUX_HAS_SYSCALL_WRAPPER")) {
 			num = p->out->has_syscall_wrapper;
 			set_value(r, "/proc/kallsyms", "%" PRIu64, num);
@@ -217,16 +223,19 @@ static int resolve_kconfig(struct prep *p, uint32_t i, uint8_t *data, size_t siz
 			re->resolved = false;
 			return 0;
 		} else {
-			return rb_errorf(p->err, ESRCH, "%s: extern '%s' (strong): unknown virtual "
-					 "kconfig value", obj_file(p->obj), x->name);
+			return rb_errorf(p->err, ESRCH,
+					 "%s: extern '%s' (strong): unknown virtual "
+					 "kconfig value",
+					 obj_file(p->obj), x->name);
 		}
 		ret = relo_kconfig_store_num(&v, num, data + x->kcfg_off, obj_file(p->obj), p->err);
 		re->resolved = !ret;
 		r->resolved = !ret;
 		return ret;
 	}
-	found = need_kconfig(p) ? RELO_KCFG_ABSENT :
-		relo_kconfig_find(p->kconfig_text, p->kconfig_len, x->name, &val, &vlen);
+	found = need_kconfig(p)
+			? RELO_KCFG_ABSENT
+			: relo_kconfig_find(p->kconfig_text, p->kconfig_len, x->name, &val, &vlen);
 	if (found != RELO_KCFG_VALUE) {
 		/* "is not set" counts as absent, as in libbpf: weak reads 0, strong fails. */
 		const char *how = found == RELO_KCFG_NOT_SET ? "is not set in" : "is not in";
@@ -237,12 +246,14 @@ static int resolve_kconfig(struct prep *p, uint32_t i, uint8_t *data, size_t siz
 			return 0;
 		}
 		if (!p->kconfig_text)
-			return rb_errorf(p->err, ESRCH, "%s: extern '%s' (strong): no kernel config "
-					 "to read it from (%s)", obj_file(p->obj), x->name,
-					 p->out->kconfig_err);
-		return rb_errorf(p->err, ESRCH, "%s: extern '%s' (strong): %s the kernel config "
-				 "%s; declare it __weak to read 0 instead", obj_file(p->obj), x->name,
-				 how, p->kconfig_path);
+			return rb_errorf(p->err, ESRCH,
+					 "%s: extern '%s' (strong): no kernel config "
+					 "to read it from (%s)",
+					 obj_file(p->obj), x->name, p->out->kconfig_err);
+		return rb_errorf(p->err, ESRCH,
+				 "%s: extern '%s' (strong): %s the kernel config "
+				 "%s; declare it __weak to read 0 instead",
+				 obj_file(p->obj), x->name, how, p->kconfig_path);
 	}
 	ret = relo_kconfig_store(&v, val, vlen, data + x->kcfg_off, obj_file(p->obj), p->err);
 	if (ret)
@@ -335,7 +346,7 @@ static int resolve_externs(struct prep *p)
 		bool *found = calloc(n + 1, sizeof(*found));
 		char *text = NULL;
 		size_t len = 0;
-		struct rb_error e = { 0 };
+		struct rb_error e = {0};
 
 #if defined(__x86_64__)
 		wrapper = "__x64_sys_bpf";
@@ -389,8 +400,10 @@ static int resolve_externs(struct prep *p)
 			re->kind = RELO_EXT_KCONFIG;
 			p->out->externs[i].kind = "kconfig";
 			if (kmap < 0) {
-				ret = rb_errorf(p->err, EINVAL, "%s: kconfig extern '%s' but no "
-						".kconfig map", obj_file(obj), x->name);
+				ret = rb_errorf(p->err, EINVAL,
+						"%s: kconfig extern '%s' but no "
+						".kconfig map",
+						obj_file(obj), x->name);
 				break;
 			}
 			re->map_idx = (uint32_t)kmap;
@@ -459,9 +472,10 @@ static int build_ref(struct prep *p, const struct obj_reloc *o, struct relo_ref 
 		r->target_sec = o->callee_sec;
 		return 0;
 	default:
-		return rb_errorf(p->err, EOPNOTSUPP, "%s: program '%s' insn %u: relocation against "
-				 "'%s' (arena) is not supported yet", obj_file(p->obj), prog->name,
-				 o->insn_idx, r->sym);
+		return rb_errorf(p->err, EOPNOTSUPP,
+				 "%s: program '%s' insn %u: relocation against "
+				 "'%s' (arena) is not supported yet",
+				 obj_file(p->obj), prog->name, o->insn_idx, r->sym);
 	}
 }
 
@@ -536,7 +550,8 @@ static int build_input(struct prep *p, struct relo_input *in)
 		f->insn_cnt = (uint32_t)prog->insn_cnt;
 		f->refs = &p->refs[ref_n];
 		for (size_t k = 0; k < prog->relo_cnt; k++) {
-			ret = build_ref(p, &obj->relos[prog->relo_first + k], &p->refs[ref_n++], prog);
+			ret = build_ref(p, &obj->relos[prog->relo_first + k], &p->refs[ref_n++],
+					prog);
 			if (ret)
 				return ret;
 			f->ref_cnt++;
@@ -598,13 +613,13 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 	if (!nsec)
 		return 0;
 	if (obj->btf) {
-		struct rb_error *outer = p->err, e = { 0 };
+		struct rb_error *outer = p->err, e = {0};
 
 		p->err = &e;
 		ret = need_target_btf(p);
 		p->err = outer;
 		if (!ret) {
-			struct core_target tg = { p->target, p->out->btf_path };
+			struct core_target tg = {p->target, p->out->btf_path};
 
 			ret = core_ctx_new(obj->btf, &tg, 1, &cc, p->err);
 			if (ret)
@@ -628,7 +643,8 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 					continue;
 				insn = (uint32_t)((c->insn_off - prog->sec_off) / 8);
 				if (cc)
-					ret = relo_core_apply(ctx, cc, (uint32_t)i, insn, c, p->err);
+					ret = relo_core_apply(ctx, cc, (uint32_t)i, insn, c,
+							      p->err);
 				else
 					ret = note_core(p, ctx, (uint32_t)i, insn, c);
 			}
@@ -641,8 +657,8 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
 		      struct rb_prepared **out, struct rb_error *err)
 {
-	struct prep p = { .obj = obj, .opts = opts, .err = err };
-	struct relo_input in = { 0 };
+	struct prep p = {.obj = obj, .opts = opts, .err = err};
+	struct relo_input in = {0};
 	struct relo_ctx *ctx = NULL;
 	int ret;
 
@@ -715,14 +731,12 @@ RB_API size_t rb_prepared_extern_count(const struct rb_prepared *pp)
 	return pp ? pp->extern_cnt : 0;
 }
 
-RB_API const struct rb_extern_resolution *rb_prepared_extern(const struct rb_prepared *pp,
-							     size_t i)
+RB_API const struct rb_extern_resolution *rb_prepared_extern(const struct rb_prepared *pp, size_t i)
 {
 	return pp && i < pp->extern_cnt ? &pp->externs[i] : NULL;
 }
 
-RB_API const void *rb_prepared_kconfig(const struct rb_prepared *pp, int *map_idx,
-				       size_t *size)
+RB_API const void *rb_prepared_kconfig(const struct rb_prepared *pp, int *map_idx, size_t *size)
 {
 	if (map_idx)
 		*map_idx = pp ? pp->kconfig_map : -1;

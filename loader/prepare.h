@@ -10,17 +10,17 @@
 
 struct rb_prepared {
 	struct rb_linked_prog **progs; /* one per main program */
-	size_t *prog_idx;              /* the object's program index of each */
+	size_t *prog_idx;	       /* the object's program index of each */
 	size_t prog_cnt;
-	uint8_t *kconfig;              /* initial bytes of the kconfig map, or NULL */
+	uint8_t *kconfig; /* initial bytes of the kconfig map, or NULL */
 	size_t kconfig_size;
-	int kconfig_map;               /* its object map index, or -1 */
+	int kconfig_map;		      /* its object map index, or -1 */
 	struct rb_extern_resolution *externs; /* one per object extern */
 	size_t extern_cnt;
-	size_t core_pending;           /* CO-RE records noted, not applied */
-	bool has_syscall_wrapper;      /* LINUX_HAS_SYSCALL_WRAPPER */
-	char *btf_path;                /* the target BTF file, once opened */
-	char kconfig_err[256];         /* why the kernel config could not be read, or "" */
+	size_t core_pending;	  /* CO-RE records noted, not applied */
+	bool has_syscall_wrapper; /* LINUX_HAS_SYSCALL_WRAPPER */
+	char *btf_path;		  /* the target BTF file, once opened */
+	char kconfig_err[256];	  /* why the kernel config could not be read, or "" */
 };
 
 #endif

@@ -195,7 +195,7 @@ static void note_back_edge(struct analyzer *a, int insn, const char *code, size_
 		return;
 	for (p += 8; p < end && *p >= '0' && *p <= '9' && digits < 8; p++, digits++)
 		off = off * 10 + (*p - '0');
-	if (!digits || off - 1 > insn)
+	if (!digits || off < 1 || off - 1 > insn) /* "goto pc-0" goes forward */
 		return;
 	for (size_t i = 0; i < t->nr; i++)
 		if (t->items[i].latch == insn)

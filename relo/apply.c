@@ -37,8 +37,10 @@ static int need_ld_imm64(const struct site *s)
 	char why[128];
 
 	if (insn->code != RELO_LD_IMM64) {
-		snprintf(why, sizeof(why), "wrong instruction class: expected ld_imm64, found %s "
-			 "(opcode 0x%02x)", relo_insn_class_name(insn), insn->code);
+		snprintf(why, sizeof(why),
+			 "wrong instruction class: expected ld_imm64, found %s "
+			 "(opcode 0x%02x)",
+			 relo_insn_class_name(insn), insn->code);
 		return site_err(s, EINVAL, why);
 	}
 	if (s->r->insn + 1 >= s->f->insn_cnt)
@@ -49,8 +51,8 @@ static int need_ld_imm64(const struct site *s)
 static int record(const struct site *s, enum rb_decision_kind kind, const struct bpf_insn *after,
 		  uint32_t width, const char *target, const char *reason)
 {
-	return relo_record(s->ctx, s->fi, s->r->insn, kind, after, width, s->r->sym, target,
-			   reason, NULL, s->err);
+	return relo_record(s->ctx, s->fi, s->r->insn, kind, after, width, s->r->sym, target, reason,
+			   NULL, s->err);
 }
 
 static int apply_map(const struct site *s)
@@ -101,11 +103,15 @@ static int apply_data(const struct site *s)
 	snprintf(target, sizeof(target), "%s+%" PRId64 " (map index %u)", m->name, off,
 		 s->r->map_idx);
 	if (s->r->sym_is_section)
-		snprintf(why, sizeof(why), "global data via the section symbol: pseudo map value, "
-			 "offset %" PRId64 " taken from imm", off);
+		snprintf(why, sizeof(why),
+			 "global data via the section symbol: pseudo map value, "
+			 "offset %" PRId64 " taken from imm",
+			 off);
 	else
-		snprintf(why, sizeof(why), "global variable: pseudo map value, offset = symbol "
-			 "value %" PRId64 " + imm %d", s->r->sym_off, insn->imm);
+		snprintf(why, sizeof(why),
+			 "global variable: pseudo map value, offset = symbol "
+			 "value %" PRId64 " + imm %d",
+			 s->r->sym_off, insn->imm);
 	return record(s, RB_DEC_DATA, after, 2, target, why);
 }
 
@@ -137,8 +143,10 @@ static int apply_extern_call(const struct site *s, const struct relo_extern *x)
 	}
 	if (!x->resolved) {
 		if (!x->weak) {
-			snprintf(why, sizeof(why), "extern '%s' (strong): kfunc not found in the "
-				 "kernel BTF", x->name);
+			snprintf(why, sizeof(why),
+				 "extern '%s' (strong): kfunc not found in the "
+				 "kernel BTF",
+				 x->name);
 			return site_err(s, ESRCH, why);
 		}
 		after.src_reg = 0;
@@ -182,7 +190,8 @@ static int apply_extern_ld(const struct site *s, const struct relo_extern *x)
 		after[1].imm = (int32_t)x->data_off;
 		snprintf(target, sizeof(target), "%s+%u (map index %u)", m->name, x->data_off,
 			 x->map_idx);
-		snprintf(why, sizeof(why), "kconfig extern: pseudo map value into the kconfig map%s",
+		snprintf(why, sizeof(why),
+			 "kconfig extern: pseudo map value into the kconfig map%s",
 			 x->resolved ? "" : "; weak and not in the kernel config, so it reads 0");
 		return record(s, RB_DEC_KCONFIG, after, 2, target, why);
 	}
@@ -200,8 +209,9 @@ static int apply_extern_ld(const struct site *s, const struct relo_extern *x)
 		after[0].imm = (int32_t)(uint32_t)x->addr;
 		after[1].imm = (int32_t)(uint32_t)(x->addr >> 32);
 		snprintf(target, sizeof(target), "ksym '%s' = 0x%" PRIx64, x->name, x->addr);
-		return record(s, RB_DEC_KSYM_ADDR, after, 2, target,
-			      "typeless ksym: its kernel address from kallsyms, as a 64-bit constant");
+		return record(
+			s, RB_DEC_KSYM_ADDR, after, 2, target,
+			"typeless ksym: its kernel address from kallsyms, as a 64-bit constant");
 	}
 	/* A typed ksym, or the address of a kfunc (bpf_ksym_exists): the kernel's BTF id. */
 	after[0].src_reg = BPF_PSEUDO_BTF_ID;
@@ -233,9 +243,10 @@ static int check_code_ref(const struct site *s)
 	if (s->r->kind == RELO_REF_FUNC)
 		return need_ld_imm64(s);
 	if (insn->code != RELO_CALL || insn->src_reg != BPF_PSEUDO_CALL) {
-		snprintf(why, sizeof(why), "wrong instruction class: expected a bpf-to-bpf call, "
-			 "found %s (opcode 0x%02x, src_reg %u)", relo_insn_class_name(insn),
-			 insn->code, insn->src_reg);
+		snprintf(why, sizeof(why),
+			 "wrong instruction class: expected a bpf-to-bpf call, "
+			 "found %s (opcode 0x%02x, src_reg %u)",
+			 relo_insn_class_name(insn), insn->code, insn->src_reg);
 		return site_err(s, EINVAL, why);
 	}
 	return 0;
@@ -252,7 +263,7 @@ int relo_apply(struct relo_ctx *ctx, struct rb_error *err)
 
 		/* In instruction order, so the record reads top to bottom. */
 		for (uint32_t i = 0; i < f->insn_cnt; i++) {
-			struct site s = { ctx, fi, f, NULL, err };
+			struct site s = {ctx, fi, f, NULL, err};
 			int ret = 0;
 
 			if (f->ref_at[i] < 0)

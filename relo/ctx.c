@@ -34,8 +34,8 @@ RB_API const char *rb_decision_kind_name(enum rb_decision_kind kind)
 
 const char *relo_insn_class_name(const struct bpf_insn *insn)
 {
-	static const char *const cls[8] = { "ld", "ldx", "st", "stx", "alu", "jmp", "jmp32",
-					    "alu64" };
+	static const char *const cls[8] = {"ld",  "ldx", "st",	  "stx",
+					   "alu", "jmp", "jmp32", "alu64"};
 
 	if (insn->code == RELO_LD_IMM64)
 		return "ld_imm64";
@@ -179,33 +179,38 @@ static int check_func(const struct relo_ctx *ctx, const struct relo_func *in, ui
 		const struct relo_ref *r = &in->refs[i];
 
 		if (r->insn >= in->insn_cnt)
-			return rb_errorf(err, EINVAL,
-					 "%s: function '%s' in section '%s': relocation against '%s' "
-					 "at insn %u is outside the function (%u insns)",
-					 obj, in->name, in->sec_name, r->sym ? r->sym : "", r->insn,
-					 in->insn_cnt);
+			return rb_errorf(
+				err, EINVAL,
+				"%s: function '%s' in section '%s': relocation against '%s' "
+				"at insn %u is outside the function (%u insns)",
+				obj, in->name, in->sec_name, r->sym ? r->sym : "", r->insn,
+				in->insn_cnt);
 		if ((r->kind == RELO_REF_MAP || r->kind == RELO_REF_DATA) &&
 		    r->map_idx >= ctx->map_cnt)
-			return rb_errorf(err, EINVAL,
-					 "%s: function '%s' insn %u: relocation against '%s' names map "
-					 "index %u, but there are %u maps",
-					 obj, in->name, r->insn, r->sym ? r->sym : "", r->map_idx,
-					 ctx->map_cnt);
+			return rb_errorf(
+				err, EINVAL,
+				"%s: function '%s' insn %u: relocation against '%s' names map "
+				"index %u, but there are %u maps",
+				obj, in->name, r->insn, r->sym ? r->sym : "", r->map_idx,
+				ctx->map_cnt);
 		if (r->kind == RELO_REF_EXTERN && r->extern_idx >= ctx->extern_cnt)
 			return rb_errorf(err, EINVAL,
 					 "%s: function '%s' insn %u: relocation against '%s' names "
 					 "extern index %u, but there are %u externs",
-					 obj, in->name, r->insn, r->sym ? r->sym : "", r->extern_idx,
-					 ctx->extern_cnt);
+					 obj, in->name, r->insn, r->sym ? r->sym : "",
+					 r->extern_idx, ctx->extern_cnt);
 		/* Section offsets come from 64-bit symbol values: keep the arithmetic sane. */
 		if (r->sym_off < 0 || r->sym_off > (int64_t)1 << 40)
-			return rb_errorf(err, EINVAL,
-					 "%s: function '%s' insn %u: relocation against '%s': symbol "
-					 "value %" PRId64 " is out of range",
-					 obj, in->name, r->insn, r->sym ? r->sym : "", r->sym_off);
+			return rb_errorf(
+				err, EINVAL,
+				"%s: function '%s' insn %u: relocation against '%s': symbol "
+				"value %" PRId64 " is out of range",
+				obj, in->name, r->insn, r->sym ? r->sym : "", r->sym_off);
 		if (r->kind > RELO_REF_EXTERN)
-			return rb_errorf(err, EINVAL, "%s: function '%s' insn %u: unknown relocation "
-					 "kind %d", obj, in->name, r->insn, (int)r->kind);
+			return rb_errorf(err, EINVAL,
+					 "%s: function '%s' insn %u: unknown relocation "
+					 "kind %d",
+					 obj, in->name, r->insn, (int)r->kind);
 	}
 	for (uint32_t i = 0; i < in->func_info_cnt; i++)
 		if (in->func_info[i].insn_off >= in->insn_cnt ||
@@ -262,11 +267,12 @@ static int copy_func(struct relo_ctx *ctx, const struct relo_func *in, uint32_t 
 		if (!f->refs[i].sym)
 			return rb_errorf(err, ENOMEM, "%s: out of memory", ctx->obj_name);
 		if (f->ref_at[r->insn] >= 0)
-			return rb_errorf(err, EINVAL,
-					 "%s: function '%s' in section '%s' insn %u: two relocations "
-					 "('%s' and '%s') patch the same instruction",
-					 ctx->obj_name, f->name, f->sec_name, r->insn,
-					 f->refs[f->ref_at[r->insn]].sym, f->refs[i].sym);
+			return rb_errorf(
+				err, EINVAL,
+				"%s: function '%s' in section '%s' insn %u: two relocations "
+				"('%s' and '%s') patch the same instruction",
+				ctx->obj_name, f->name, f->sec_name, r->insn,
+				f->refs[f->ref_at[r->insn]].sym, f->refs[i].sym);
 		f->ref_at[r->insn] = (int32_t)i;
 	}
 	return 0;
@@ -304,10 +310,13 @@ int relo_ctx_new(const struct relo_input *in, struct relo_ctx **out, struct rb_e
 		ctx->extern_cnt = i + 1;
 		if (!ctx->externs[i].name)
 			goto fail;
-		if (in->externs[i].kind == RELO_EXT_KCONFIG && in->externs[i].map_idx >= in->map_cnt) {
-			ret = rb_errorf(err, EINVAL, "%s: extern '%s': kconfig map index %u, but there "
-					"are %u maps", ctx->obj_name, ctx->externs[i].name,
-					in->externs[i].map_idx, in->map_cnt);
+		if (in->externs[i].kind == RELO_EXT_KCONFIG &&
+		    in->externs[i].map_idx >= in->map_cnt) {
+			ret = rb_errorf(err, EINVAL,
+					"%s: extern '%s': kconfig map index %u, but there "
+					"are %u maps",
+					ctx->obj_name, ctx->externs[i].name, in->externs[i].map_idx,
+					in->map_cnt);
 			goto fail;
 		}
 	}
@@ -328,9 +337,11 @@ int relo_ctx_new(const struct relo_input *in, struct relo_ctx **out, struct rb_e
 
 		if (a->sec_idx == b->sec_idx &&
 		    (uint64_t)a->sec_insn_off + a->insn_cnt > b->sec_insn_off) {
-			ret = rb_errorf(err, EINVAL, "%s: section '%s': functions '%s' and '%s' "
-					"overlap at insn %u", ctx->obj_name, b->sec_name, a->name,
-					b->name, b->sec_insn_off);
+			ret = rb_errorf(err, EINVAL,
+					"%s: section '%s': functions '%s' and '%s' "
+					"overlap at insn %u",
+					ctx->obj_name, b->sec_name, a->name, b->name,
+					b->sec_insn_off);
 			goto fail;
 		}
 	}
@@ -347,7 +358,7 @@ int relo_record(struct relo_ctx *ctx, uint32_t func, uint32_t insn, enum rb_deci
 		const struct bpf_insn *after, uint32_t width, const char *sym, const char *target,
 		const char *reason, const char *detail, struct rb_error *err)
 {
-	struct rb_relo_decision d = { 0 };
+	struct rb_relo_decision d = {0};
 	struct relo_fcopy *f;
 	int idx;
 
@@ -355,9 +366,10 @@ int relo_record(struct relo_ctx *ctx, uint32_t func, uint32_t insn, enum rb_deci
 		return rb_errorf(err, EINVAL, "%s: no function %u to patch", ctx->obj_name, func);
 	f = &ctx->funcs[func];
 	if (width < 1 || width > 2 || insn >= f->insn_cnt || width > f->insn_cnt - insn)
-		return rb_errorf(err, EINVAL, "%s: function '%s': cannot patch %u instruction(s) at "
-				 "insn %u (%u insns)", ctx->obj_name, f->name, width, insn,
-				 f->insn_cnt);
+		return rb_errorf(err, EINVAL,
+				 "%s: function '%s': cannot patch %u instruction(s) at "
+				 "insn %u (%u insns)",
+				 ctx->obj_name, f->name, width, insn, f->insn_cnt);
 	d.kind = kind;
 	d.insn = insn;
 	d.func = func;

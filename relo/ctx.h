@@ -28,7 +28,7 @@ struct relo_ctx {
 	char *obj_name;
 	struct relo_fcopy *funcs;
 	uint32_t func_cnt;
-	uint32_t *by_pos; /* function indices sorted by (sec_idx, sec_insn_off) */
+	uint32_t *by_pos;      /* function indices sorted by (sec_idx, sec_insn_off) */
 	struct relo_map *maps; /* names owned */
 	uint32_t map_cnt;
 	struct relo_extern *externs; /* names owned */
@@ -37,7 +37,7 @@ struct relo_ctx {
 };
 
 #define RELO_LD_IMM64 (BPF_LD | BPF_IMM | BPF_DW)
-#define RELO_CALL (BPF_JMP | BPF_CALL)
+#define RELO_CALL     (BPF_JMP | BPF_CALL)
 
 /* The function containing section instruction sec_insn of section sec, or -1. */
 int64_t relo_find_func(const struct relo_ctx *ctx, uint32_t sec, uint64_t sec_insn);

@@ -91,23 +91,26 @@ int relo_kconfig_store_num(const struct relo_kcfg_var *v, uint64_t num, uint8_t 
 			   const char *what, struct rb_error *err)
 {
 	if (v->type != RELO_KCFG_INT && v->type != RELO_KCFG_CHAR && v->type != RELO_KCFG_BOOL)
-		return rb_errorf(err, EINVAL, "%s: kconfig extern '%s': a number cannot be stored "
-				 "in a %s", what, v->name,
+		return rb_errorf(err, EINVAL,
+				 "%s: kconfig extern '%s': a number cannot be stored "
+				 "in a %s",
+				 what, v->name,
 				 v->type == RELO_KCFG_TRISTATE ? "tristate" : "string");
 	if (v->size != 1 && v->size != 2 && v->size != 4 && v->size != 8)
 		return rb_errorf(err, EINVAL, "%s: kconfig extern '%s': integer of %u bytes", what,
 				 v->name, v->size);
 	if (!num_fits(v, num))
-		return rb_errorf(err, ERANGE, "%s: kconfig extern '%s': value %" PRIu64 " (0x%"
-				 PRIx64 ") does not fit in %s%u byte(s)", what, v->name, num, num,
+		return rb_errorf(err, ERANGE,
+				 "%s: kconfig extern '%s': value %" PRIu64 " (0x%" PRIx64
+				 ") does not fit in %s%u byte(s)",
+				 what, v->name, num, num,
 				 v->type == RELO_KCFG_BOOL ? "a bool of " : "", v->size);
 	put_le(dst, num, v->size);
 	return 0;
 }
 
 static int store_tristate_char(const struct relo_kcfg_var *v, char c, uint8_t *dst,
-			       const char *what, struct rb_error *err, const char *val,
-			       size_t vlen)
+			       const char *what, struct rb_error *err, const char *val, size_t vlen)
 {
 	switch (v->type) {
 	case RELO_KCFG_BOOL:
@@ -128,8 +131,8 @@ static int store_tristate_char(const struct relo_kcfg_var *v, char c, uint8_t *d
 	}
 }
 
-int relo_kconfig_store(const struct relo_kcfg_var *v, const char *val, size_t vlen,
-		       uint8_t *dst, const char *what, struct rb_error *err)
+int relo_kconfig_store(const struct relo_kcfg_var *v, const char *val, size_t vlen, uint8_t *dst,
+		       const char *what, struct rb_error *err)
 {
 	char num[32], *endp;
 	uint64_t n;

@@ -14,18 +14,18 @@
 #include "rawbpf.h"
 
 enum relo_kcfg_type {
-	RELO_KCFG_BOOL,     /* bool: y/n, 0/1 */
-	RELO_KCFG_CHAR,     /* char: y/n/m as a character, or a small number */
+	RELO_KCFG_BOOL,	    /* bool: y/n, 0/1 */
+	RELO_KCFG_CHAR,	    /* char: y/n/m as a character, or a small number */
 	RELO_KCFG_TRISTATE, /* enum libbpf_tristate: n=0, y=1, m=2 */
-	RELO_KCFG_INT,      /* 1/2/4/8-byte integer, range-checked */
+	RELO_KCFG_INT,	    /* 1/2/4/8-byte integer, range-checked */
 	RELO_KCFG_CHAR_ARR, /* char[N]: a quoted string, truncated to N-1 */
 };
 
 struct relo_kcfg_var {
 	const char *name;
 	enum relo_kcfg_type type;
-	uint32_t size;   /* bytes the value occupies in the map */
-	bool is_signed;  /* INT */
+	uint32_t size;	/* bytes the value occupies in the map */
+	bool is_signed; /* INT */
 };
 
 enum relo_kcfg_found {
@@ -39,8 +39,8 @@ enum relo_kcfg_found relo_kconfig_find(const char *text, size_t len, const char 
 				       const char **val, size_t *vlen);
 
 /* Store a config value (as found) into dst (v->size bytes). what names the object. */
-int relo_kconfig_store(const struct relo_kcfg_var *v, const char *val, size_t vlen,
-		       uint8_t *dst, const char *what, struct rb_error *err);
+int relo_kconfig_store(const struct relo_kcfg_var *v, const char *val, size_t vlen, uint8_t *dst,
+		       const char *what, struct rb_error *err);
 
 /* Store a number (virtual externs such as LINUX_KERNEL_VERSION), range-checked. */
 int relo_kconfig_store_num(const struct relo_kcfg_var *v, uint64_t num, uint8_t *dst,

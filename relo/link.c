@@ -19,7 +19,7 @@
 struct linker {
 	struct relo_ctx *ctx;
 	struct rb_linked_prog *p;
-	int64_t *placed;  /* per ctx function: start in the program, or -1 */
+	int64_t *placed;    /* per ctx function: start in the program, or -1 */
 	uint32_t *piece_of; /* per layout piece: ctx function index */
 	uint32_t insn_cap;
 	uint32_t dec_cap;
@@ -28,8 +28,8 @@ struct linker {
 
 static int oom(struct linker *l)
 {
-	return rb_errorf(l->err, ENOMEM, "%s: out of memory linking program '%s'",
-			 l->ctx->obj_name, l->p->name ? l->p->name : "");
+	return rb_errorf(l->err, ENOMEM, "%s: out of memory linking program '%s'", l->ctx->obj_name,
+			 l->p->name ? l->p->name : "");
 }
 
 static int append_func(struct linker *l, uint32_t fi)
@@ -74,7 +74,7 @@ static int append_func(struct linker *l, uint32_t fi)
 	if (f->insn_cnt)
 		memcpy(&p->insns[start], f->insns, (size_t)f->insn_cnt * sizeof(*f->insns));
 	for (uint32_t i = 0; i < f->insn_cnt; i++)
-		p->hist[start + i] = (struct rb_insn_history){ piece, i, -1, -1 };
+		p->hist[start + i] = (struct rb_insn_history){piece, i, -1, -1};
 	p->insn_cnt = start + f->insn_cnt;
 	l->placed[fi] = start;
 	return 0;
@@ -94,8 +94,9 @@ static int call_err(struct linker *l, const struct relo_fcopy *f, uint32_t i, co
 			 "%s: program '%s': function '%s' in section '%s', insn %u (section offset "
 			 "%" PRIu64 "): %s%s%s%s",
 			 l->ctx->obj_name, l->p->name, f->name, f->sec_name, i,
-			 ((uint64_t)f->sec_insn_off + i) * 8, sym && *sym ? "relocation against '" : "",
-			 sym && *sym ? sym : "", sym && *sym ? "': " : "", why);
+			 ((uint64_t)f->sec_insn_off + i) * 8,
+			 sym && *sym ? "relocation against '" : "", sym && *sym ? sym : "",
+			 sym && *sym ? "': " : "", why);
 }
 
 /*
@@ -109,7 +110,7 @@ static int link_insn(struct linker *l, uint32_t piece, uint32_t i, int64_t *push
 	const struct relo_fcopy *f = &l->ctx->funcs[fi];
 	const struct bpf_insn *insn = &f->insns[i];
 	const struct relo_ref *r = f->ref_at[i] >= 0 ? &f->refs[f->ref_at[i]] : NULL;
-	struct rb_relo_decision d = { 0 };
+	struct rb_relo_decision d = {0};
 	uint32_t sec = f->sec_idx, at = l->p->funcs[piece].start + i;
 	const struct relo_fcopy *g;
 	char target[256], why[256];
@@ -120,7 +121,8 @@ static int link_insn(struct linker *l, uint32_t piece, uint32_t i, int64_t *push
 	*pushed = -1;
 	if (r && r->kind == RELO_REF_SUBPROG) {
 		if (insn->code != RELO_CALL || insn->src_reg != BPF_PSEUDO_CALL)
-			return call_err(l, f, i, r->sym, "wrong instruction class: expected a "
+			return call_err(l, f, i, r->sym,
+					"wrong instruction class: expected a "
 					"bpf-to-bpf call");
 		if (r->sym_off % 8)
 			return call_err(l, f, i, r->sym, "symbol value is not a multiple of 8");
@@ -130,7 +132,8 @@ static int link_insn(struct linker *l, uint32_t piece, uint32_t i, int64_t *push
 		is_func_ptr = false;
 	} else if (r && r->kind == RELO_REF_FUNC) {
 		if (insn->code != RELO_LD_IMM64 || i + 1 >= f->insn_cnt)
-			return call_err(l, f, i, r->sym, "wrong instruction class: expected ld_imm64");
+			return call_err(l, f, i, r->sym,
+					"wrong instruction class: expected ld_imm64");
 		if ((r->sym_off + insn->imm) % 8)
 			return call_err(l, f, i, r->sym, "function address is not a multiple of 8");
 		tgt = (r->sym_off + (int64_t)insn->imm) / 8;
@@ -145,15 +148,18 @@ static int link_insn(struct linker *l, uint32_t piece, uint32_t i, int64_t *push
 	}
 	gi = tgt < 0 ? -1 : relo_find_func(l->ctx, sec, (uint64_t)tgt);
 	if (gi < 0) {
-		snprintf(why, sizeof(why), "%s target insn %" PRId64 " of section %u is not in any "
-			 "function", is_func_ptr ? "callback" : "call", tgt, sec);
+		snprintf(why, sizeof(why),
+			 "%s target insn %" PRId64 " of section %u is not in any "
+			 "function",
+			 is_func_ptr ? "callback" : "call", tgt, sec);
 		return call_err(l, f, i, r ? r->sym : NULL, why);
 	}
 	g = &l->ctx->funcs[gi];
 	if ((uint64_t)tgt != g->sec_insn_off) {
-		snprintf(why, sizeof(why), "%s target insn %" PRId64 " is inside function '%s', "
-			 "not at its start (%u)", is_func_ptr ? "callback" : "call", tgt, g->name,
-			 g->sec_insn_off);
+		snprintf(why, sizeof(why),
+			 "%s target insn %" PRId64 " is inside function '%s', "
+			 "not at its start (%u)",
+			 is_func_ptr ? "callback" : "call", tgt, g->name, g->sec_insn_off);
 		return call_err(l, f, i, r ? r->sym : NULL, why);
 	}
 	if (l->placed[gi] < 0) {
@@ -172,11 +178,12 @@ static int link_insn(struct linker *l, uint32_t piece, uint32_t i, int64_t *push
 	d.after[0].imm = (int32_t)(l->placed[gi] - (int64_t)at - 1);
 	if (is_func_ptr)
 		d.after[0].src_reg = BPF_PSEUDO_FUNC;
-	snprintf(target, sizeof(target), "%s '%s' at insn %" PRId64, is_func_ptr ? "callback" :
-		 "subprogram", g->name, l->placed[gi]);
+	snprintf(target, sizeof(target), "%s '%s' at insn %" PRId64,
+		 is_func_ptr ? "callback" : "subprogram", g->name, l->placed[gi]);
 	if (is_func_ptr)
-		snprintf(why, sizeof(why), "function address: pseudo func, imm = %" PRId64
-			 " - %u - 1%s", l->placed[gi], at, *pushed >= 0 ? "; appended here" : "");
+		snprintf(why, sizeof(why),
+			 "function address: pseudo func, imm = %" PRId64 " - %u - 1%s",
+			 l->placed[gi], at, *pushed >= 0 ? "; appended here" : "");
 	else
 		snprintf(why, sizeof(why), "bpf-to-bpf call: imm = %" PRId64 " - %u - 1%s",
 			 l->placed[gi], at, *pushed >= 0 ? "; appended here" : "");
@@ -195,14 +202,14 @@ static int link_calls(struct linker *l)
 	struct frame {
 		uint32_t piece;
 		uint32_t pos;
-	} *stack;
+	} * stack;
 	uint32_t sp = 0;
 	int ret = 0;
 
 	stack = calloc(l->ctx->func_cnt, sizeof(*stack));
 	if (!stack)
 		return oom(l);
-	stack[sp++] = (struct frame){ 0, 0 };
+	stack[sp++] = (struct frame){0, 0};
 	while (sp) {
 		struct frame *top = &stack[sp - 1];
 		const struct relo_fcopy *f = &l->ctx->funcs[l->piece_of[top->piece]];
@@ -218,7 +225,7 @@ static int link_calls(struct linker *l)
 		if (ret)
 			break;
 		if (pushed >= 0)
-			stack[sp++] = (struct frame){ l->p->func_cnt - 1, 0 };
+			stack[sp++] = (struct frame){l->p->func_cnt - 1, 0};
 	}
 	free(stack);
 	return ret;
@@ -293,9 +300,11 @@ static int rebuild_info(struct linker *l, bool line)
 		uint32_t cnt = line ? f->line_info_cnt : f->func_info_cnt;
 
 		if (!cnt)
-			return rb_errorf(l->err, EINVAL, "%s: program '%s': subprogram '%s' has no "
-					 "%s records but the program has", l->ctx->obj_name,
-					 p->name, f->name, line ? "line_info" : "func_info");
+			return rb_errorf(l->err, EINVAL,
+					 "%s: program '%s': subprogram '%s' has no "
+					 "%s records but the program has",
+					 l->ctx->obj_name, p->name, f->name,
+					 line ? "line_info" : "func_info");
 		total += cnt;
 	}
 	arr = calloc(total, line ? sizeof(struct bpf_line_info) : sizeof(struct bpf_func_info));
@@ -343,14 +352,15 @@ static void attach_lines(struct rb_linked_prog *p)
 
 		while (k < p->line_info_cnt && p->line_info[k].insn_off <= i)
 			cur = (int32_t)k++;
-		p->hist[i].line_info = cur >= 0 && p->line_info[cur].insn_off >= lf->start ? cur : -1;
+		p->hist[i].line_info =
+			cur >= 0 && p->line_info[cur].insn_off >= lf->start ? cur : -1;
 	}
 }
 
 int relo_link(struct relo_ctx *ctx, uint32_t main_func, struct rb_linked_prog **out,
 	      struct rb_error *err)
 {
-	struct linker l = { .ctx = ctx, .err = err };
+	struct linker l = {.ctx = ctx, .err = err};
 	struct rb_linked_prog *p;
 	int ret;
 
@@ -409,8 +419,10 @@ int relo_set_map_fds(struct rb_linked_prog *p, const int *fds, uint32_t fd_cnt,
 		if (insn->src_reg != BPF_PSEUDO_MAP_FD && insn->src_reg != BPF_PSEUDO_MAP_VALUE)
 			continue; /* overridden later (CO-RE poison) */
 		if (idx >= fd_cnt || fds[idx] < 0)
-			return rb_errorf(err, EINVAL, "program '%s' insn %u: references map index "
-					 "%u, which has no fd", p->name, d->insn, idx);
+			return rb_errorf(err, EINVAL,
+					 "program '%s' insn %u: references map index "
+					 "%u, which has no fd",
+					 p->name, d->insn, idx);
 		insn->imm = fds[idx];
 	}
 	return 0;

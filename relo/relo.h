@@ -22,17 +22,17 @@
 
 /* What a relocation names, as classified by the loader from the ELF symbol. */
 enum relo_ref_kind {
-	RELO_REF_MAP,     /* a map: map_idx */
-	RELO_REF_DATA,    /* global data: map_idx (the section's map), sym_off */
+	RELO_REF_MAP,	  /* a map: map_idx */
+	RELO_REF_DATA,	  /* global data: map_idx (the section's map), sym_off */
 	RELO_REF_SUBPROG, /* a call into an executable section: target_sec, sym_off */
-	RELO_REF_FUNC,    /* a function's address (callback): target_sec, sym_off */
+	RELO_REF_FUNC,	  /* a function's address (callback): target_sec, sym_off */
 	RELO_REF_EXTERN,  /* an extern: extern_idx */
 };
 
 struct relo_ref {
-	uint32_t insn;     /* index inside the function */
+	uint32_t insn; /* index inside the function */
 	enum relo_ref_kind kind;
-	const char *sym;   /* symbol name for messages ("" for an unnamed section symbol) */
+	const char *sym;     /* symbol name for messages ("" for an unnamed section symbol) */
 	bool sym_is_section; /* relocation against a section symbol (offset lives in imm) */
 	uint32_t map_idx;    /* MAP, DATA */
 	uint32_t target_sec; /* SUBPROG, FUNC: section index of the symbol */
@@ -44,7 +44,7 @@ struct relo_func {
 	const char *name;
 	const char *sec_name;
 	uint32_t sec_idx;
-	uint32_t sec_insn_off;   /* start inside the section, in instructions */
+	uint32_t sec_insn_off; /* start inside the section, in instructions */
 	const struct bpf_insn *insns;
 	uint32_t insn_cnt;
 	const struct relo_ref *refs; /* any order */
@@ -59,26 +59,26 @@ struct relo_func {
 struct relo_map {
 	const char *name;
 	uint32_t value_size; /* data maps: the section size; bounds data offsets */
-	bool is_data;        /* global data / kconfig map (referenced by value) */
+	bool is_data;	     /* global data / kconfig map (referenced by value) */
 };
 
 enum relo_extern_kind {
-	RELO_EXT_KCONFIG,       /* value lives in the kconfig map at data_off */
+	RELO_EXT_KCONFIG,	/* value lives in the kconfig map at data_off */
 	RELO_EXT_KSYM_TYPELESS, /* const void sym __ksym: an address from kallsyms */
-	RELO_EXT_KSYM_TYPED,    /* typed ksym: a vmlinux BTF VAR id */
-	RELO_EXT_KFUNC,         /* a kernel function: a vmlinux BTF FUNC id */
+	RELO_EXT_KSYM_TYPED,	/* typed ksym: a vmlinux BTF VAR id */
+	RELO_EXT_KFUNC,		/* a kernel function: a vmlinux BTF FUNC id */
 };
 
 struct relo_extern {
 	const char *name;
 	enum relo_extern_kind kind;
 	bool weak;
-	bool resolved;       /* the loader found a value (kconfig: the bytes are written) */
-	uint32_t map_idx;    /* KCONFIG: the kconfig map */
-	uint32_t data_off;   /* KCONFIG: offset inside it */
-	uint64_t addr;       /* KSYM_TYPELESS */
-	uint32_t btf_id;     /* KSYM_TYPED, KFUNC */
-	int32_t btf_obj_fd;  /* KSYM_TYPED: 0 = vmlinux */
+	bool resolved;	      /* the loader found a value (kconfig: the bytes are written) */
+	uint32_t map_idx;     /* KCONFIG: the kconfig map */
+	uint32_t data_off;    /* KCONFIG: offset inside it */
+	uint64_t addr;	      /* KSYM_TYPELESS */
+	uint32_t btf_id;      /* KSYM_TYPED, KFUNC */
+	int32_t btf_obj_fd;   /* KSYM_TYPED: 0 = vmlinux */
 	int16_t fd_array_idx; /* KFUNC: 0 = vmlinux */
 };
 
@@ -110,8 +110,7 @@ int relo_record(struct relo_ctx *ctx, uint32_t func, uint32_t insn, enum rb_deci
 		const char *reason, const char *detail, struct rb_error *err);
 
 /* A function's current instructions (after relo_apply / CO-RE). */
-const struct bpf_insn *relo_func_insns(const struct relo_ctx *ctx, uint32_t func,
-				       uint32_t *cnt);
+const struct bpf_insn *relo_func_insns(const struct relo_ctx *ctx, uint32_t func, uint32_t *cnt);
 
 /* Decisions recorded on a function so far (before linking; insn/func are function-local). */
 const struct rb_relo_decision *relo_func_decisions(const struct relo_ctx *ctx, uint32_t func,

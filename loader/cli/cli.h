@@ -20,7 +20,7 @@ int cmd_btf(int argc, char **argv);
 int cmd_relo(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
-/* map */
+int cmd_map(int argc, char **argv);
 int cmd_unpin(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 

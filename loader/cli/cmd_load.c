@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "loader/cli/attach_flags.h"
 #include "loader/cli/cli.h"
 
 #define MAX_PROGS 64
@@ -30,7 +31,7 @@ static void usage(FILE *f)
 		"usage: rawbpf load OBJ [--prog NAME]... [--keep-going] [--no-attach] [--pin DIR]\n"
 		"                   [--pin-root DIR] [--duration SEC] [--map NAME.ATTR=N]...\n"
 		"                   [--type PROG=TYPE] [--btf FILE] [--log-level N] [--log-file F]\n"
-		"                   [--trace] [--json]\n\n"
+		"                   [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
 		"Load the object's maps and programs, attach what its section names say, then show\n"
 		"bpf_printk output until Ctrl-C or --duration and print the maps; with --pin, pin\n"
 		"everything under DIR (progs/, maps/, links/) and exit.\n");
@@ -322,6 +323,7 @@ int cmd_load(int argc, char **argv)
 	const char *types[MAX_PROGS];
 	size_t nprogs = 0, novs = 0, ntypes = 0;
 	bool no_attach = false, json = false;
+	struct attach_flags af;
 	double duration = 0;
 	struct rb_error e = { 0 };
 	struct rb_object *obj = NULL;
@@ -329,10 +331,16 @@ int cmd_load(int argc, char **argv)
 	struct rb_loaded *l = NULL;
 	int rc = EXIT_INVALID, r;
 
+	attach_flags_init(&af);
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_val = i + 1 < argc;
+		int af_r = attach_flags_parse(&af, argc, argv, &i);
 
+		if (af_r < 0)
+			return EXIT_USAGE;
+		if (af_r > 0)
+			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
@@ -413,7 +421,7 @@ int cmd_load(int argc, char **argv)
 		goto fail;
 	if (log_file && write_logs(log_file, l) < 0)
 		goto out;
-	if (!no_attach && rb_loaded_attach(l, &e) < 0) {
+	if (!no_attach && rb_loaded_attach_opts(l, &af.opts, &e) < 0) {
 		cli_error("%s", e.msg);
 		goto out;
 	}

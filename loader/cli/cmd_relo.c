@@ -106,12 +106,12 @@ static const char *call_cb(void *ctx, const struct bpf_insn *insn, size_t idx, c
 }
 
 /* One instruction (1 or 2 slots) in verifier syntax; at < 0: no callee names. */
-static void dis(const struct relo_view *v, const struct bpf_insn *insns, uint32_t width,
-		int64_t at, char *buf, size_t len)
+static void dis(const struct relo_view *v, const struct bpf_insn *insns, uint32_t width, int64_t at,
+		char *buf, size_t len)
 {
-	struct dis_ctx d = { v, at };
-	struct rb_disasm_cbs cbs = { call_cb, imm_cb, &d };
-	struct rb_error err = { 0 };
+	struct dis_ctx d = {v, at};
+	struct rb_disasm_cbs cbs = {call_cb, imm_cb, &d};
+	struct rb_error err = {0};
 
 	if (rb_disasm_insn(insns, width, 0, &cbs, buf, len, &err) < 0)
 		snprintf(buf, len, "(%02x) <%.100s>", insns[0].code, err.msg);
@@ -240,19 +240,16 @@ static void relo_usage(FILE *f)
 int cmd_relo(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "prog", required_argument, NULL, 'p' },
-		{ "btf", required_argument, NULL, 'b' },
-		{ "kconfig", required_argument, NULL, 'k' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"prog", required_argument, NULL, 'p'},	   {"btf", required_argument, NULL, 'b'},
+		{"kconfig", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},	   {0},
 	};
-	struct rb_prepare_opts popts = { .sz = sizeof(popts) };
+	struct rb_prepare_opts popts = {.sz = sizeof(popts)};
 	const char *prog = NULL, *path;
-	struct rb_error err = { 0 };
+	struct rb_error err = {0};
 	struct rb_prepared *pp = NULL;
 	struct rb_object *obj = NULL;
-	struct relo_view v = { 0 };
+	struct relo_view v = {0};
 	bool json = false, found = false;
 	struct json j;
 	int c, ret = 0;
@@ -315,8 +312,10 @@ int cmd_relo(int argc, char **argv)
 	} else {
 		print_externs(&v);
 		if (rb_prepared_core_pending(pp))
-			printf("CO-RE relocations not applied (no target BTF): %zu records (core_pending)"
-			       "\n\n", rb_prepared_core_pending(pp));
+			printf("CO-RE relocations not applied (no target BTF): %zu records "
+			       "(core_pending)"
+			       "\n\n",
+			       rb_prepared_core_pending(pp));
 	}
 	for (size_t i = 0; i < rb_prepared_prog_count(pp); i++) {
 		v.lp = rb_prepared_prog(pp, i, NULL);
@@ -335,7 +334,8 @@ int cmd_relo(int argc, char **argv)
 	}
 	if (prog && !found) {
 		cli_error("%s: no program '%s' (subprograms are shown inside the programs that "
-			  "call them)", path, prog);
+			  "call them)",
+			  path, prog);
 		ret = EXIT_INVALID;
 	}
 	rb_prepared_free(pp);

@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	{ "relo", cmd_relo, "dry run of prepare: every relocation, before and after" },
 	{ "load", cmd_load, "load, attach and run an object (or pin it)" },
 	{ "verify", cmd_verify, "why the verifier rejected a program, and what it cost" },
-	/* map */
+	{ "map", cmd_map, "dump a map's entries, typed with its BTF (map dump PIN|id:N)" },
 	{ "unpin", cmd_unpin, "remove what load --pin left" },
 	{ "probe", cmd_probe, "what this kernel supports (--json)" },
 	{ "version", cmd_version, "print the version" },

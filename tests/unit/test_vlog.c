@@ -443,6 +443,13 @@ START_TEST(empty_and_hostile)
 	ck_assert_int_eq(r.verdict, RB_VLOG_ACCEPTED);
 	ck_assert_uint_eq(r.nr_visits, 0);
 	rb_vlog_report_free(&r);
+	/* "goto pc-0" jumps forward (to the next instruction): no loop (found by fuzz_vlog). */
+	ck_assert_int_eq(rb_vlog_analyze("5: (05) goto pc-0\n6: (05) goto pc-7\n", 36, &r, NULL),
+			 0);
+	ck_assert_uint_eq(r.nr_loops, 1);
+	ck_assert_int_eq(r.loops[0].header, 0);
+	ck_assert_int_eq(r.loops[0].latch, 6);
+	rb_vlog_report_free(&r);
 	/* Random bytes: no crash, no hang. */
 	srand(1);
 	for (int round = 0; round < 50; round++) {

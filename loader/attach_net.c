@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Attach network and cgroup hooks through BPF links: xdp on an interface (native, or the
+ * generic skb mode for drivers without XDP), tcx ingress/egress (kernel 6.6+; the netlink
+ * cls_bpf path for older kernels is not done), and cgroup programs on a cgroup v2 directory
+ * with the program's expected attach type.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf/sys.h"
+#include "loader/attach_kinds.h"
+#include "util/err.h"
+
+#ifndef XDP_FLAGS_SKB_MODE
+#define XDP_FLAGS_SKB_MODE (1U << 1)
+#endif
+#define ATTACH_TCX_INGRESS 46
+#define ATTACH_TCX_EGRESS  47
+
+static char *target_of(const char *kind, const char *what)
+{
+	size_t n = strlen(kind) + strlen(what) + 2;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s %s", kind, what);
+	return s;
+}
+
+static int link_into(struct loaded_prog *lp, const struct sys_link_create_opts *lo,
+		     const char *prog, struct rb_error *e)
+{
+	int fd = sys_link_create(lo);
+
+	if (fd < 0)
+		return rb_errorf(e, fd, "program '%s': BPF_LINK_CREATE on %s failed: %s", prog,
+				 lp->target ? lp->target : "?", strerror(-fd));
+	lp->att.how = SYS_ATTACH_LINK;
+	lp->att.fd = fd;
+	return 0;
+}
+
+static int netdev(const struct obj_prog *p, const char *user, const struct rb_attach_opts *o,
+		  char *name, struct rb_error *e)
+{
+	const char *ifname = user ? user : (o ? o->ifname : NULL);
+	int idx;
+
+	if (!ifname && o && o->ifindex > 0) {
+		snprintf(name, IF_NAMESIZE + 8, "ifindex %d", o->ifindex);
+		return o->ifindex;
+	}
+	if (!ifname || !*ifname)
+		return rb_errorf(e, -EINVAL,
+				 "program '%s' (section '%s') attaches to a network "
+				 "interface: give one with --ifname IF",
+				 p->name, p->sec_name);
+	idx = (int)if_nametoindex(ifname);
+	if (!idx)
+		return rb_errorf(e, -ENODEV, "program '%s': no network interface named '%s'",
+				 p->name, ifname);
+	snprintf(name, IF_NAMESIZE + 8, "%s", ifname);
+	return idx;
+}
+
+static int attach_cgroup(struct loaded_prog *lp, const struct obj_prog *p, const char *path,
+			 struct rb_error *e)
+{
+	struct sys_link_create_opts lo = {0};
+	int cg, r;
+
+	lp->target = target_of("cgroup", path ? path : "");
+	if (!path || !*path)
+		return rb_errorf(e, -EINVAL,
+				 "program '%s' (section '%s') attaches to a cgroup: "
+				 "give a cgroup v2 directory with --cgroup PATH",
+				 p->name, p->sec_name);
+	cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg < 0)
+		return rb_errorf(e, -errno, "program '%s': cannot open cgroup '%s': %s", p->name,
+				 path, strerror(errno));
+	lo.prog_fd = lp->fd;
+	lo.target_fd = cg;
+	lo.attach_type = (uint32_t)p->attach_type;
+	r = link_into(lp, &lo, p->name, e);
+	close(cg); /* the link holds the cgroup */
+	return r;
+}
+
+int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
+	       struct rb_error *e)
+{
+	const char *user = attach_override(o, p->name);
+	struct sys_link_create_opts lo = {0};
+	char name[IF_NAMESIZE + 8];
+	int idx;
+
+	switch (p->prog_type) {
+	case BPF_PROG_TYPE_XDP:
+		if (p->attach_type != BPF_XDP)
+			return 1; /* devmap/cpumap programs go into maps, not on a device */
+		idx = netdev(p, user, o, name, e);
+		if (idx < 0)
+			return idx;
+		lp->target = target_of(o && o->xdp_generic ? "xdp (generic)" : "xdp", name);
+		lo.prog_fd = lp->fd;
+		lo.target_fd = idx;
+		lo.attach_type = BPF_XDP;
+		lo.flags = o && o->xdp_generic ? XDP_FLAGS_SKB_MODE : 0;
+		return link_into(lp, &lo, p->name, e);
+	case BPF_PROG_TYPE_SCHED_CLS:
+		if (p->attach_type != ATTACH_TCX_INGRESS && p->attach_type != ATTACH_TCX_EGRESS)
+			return 1; /* classic tc (netlink cls_bpf) is not done */
+		idx = netdev(p, user, o, name, e);
+		if (idx < 0)
+			return idx;
+		lp->target = target_of(
+			p->attach_type == ATTACH_TCX_INGRESS ? "tcx ingress" : "tcx egress", name);
+		lo.prog_fd = lp->fd;
+		lo.target_fd = idx;
+		lo.attach_type = (uint32_t)p->attach_type;
+		return link_into(lp, &lo, p->name, e);
+	case BPF_PROG_TYPE_CGROUP_SKB:
+	case BPF_PROG_TYPE_CGROUP_SOCK:
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case BPF_PROG_TYPE_CGROUP_SYSCTL:
+	case BPF_PROG_TYPE_CGROUP_DEVICE:
+	case BPF_PROG_TYPE_SOCK_OPS:
+		if (p->attach_type < 0)
+			return 1; /* "cgroup/skb": no attach type known */
+		return attach_cgroup(lp, p, user ? user : (o ? o->cgroup : NULL), e);
+	default:
+		return 1;
+	}
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Attach dynamic probes: uprobe/uretprobe on "binary:func[+off]" (from the section or from
+ * the user's per-program target), kprobe/kretprobe on "func[+off]", and ksyscall/kretsyscall
+ * on the architecture's wrapper of the named syscall. The probe itself is made by
+ * bpf/dynprobe.c; here the target is chosen and resolved.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/dynprobe.h"
+#include "loader/attach_kinds.h"
+#include "loader/uprobe_target.h"
+#include "util/err.h"
+
+const char *attach_override(const struct rb_attach_opts *o, const char *prog)
+{
+	size_t n = strlen(prog);
+
+	for (size_t i = 0; o && i < o->target_cnt; i++) {
+		const char *t = o->targets[i];
+
+		if (t && !strncmp(t, prog, n) && t[n] == '=')
+			return t + n + 1;
+	}
+	return NULL;
+}
+
+static char *dup_target(const char *kind, const char *what)
+{
+	size_t n = strlen(kind) + strlen(what) + 2;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s %s", kind, what);
+	return s;
+}
+
+static int keep(struct loaded_prog *lp, struct dynprobe *d)
+{
+	lp->probe = malloc(sizeof(*d));
+	if (!lp->probe) {
+		dynprobe_detach(d);
+		return -ENOMEM;
+	}
+	*lp->probe = *d;
+	/* mirror it so pinning and the report see a link (or a perf event set by ioctl) */
+	lp->att.how = d->link_fd >= 0 ? SYS_ATTACH_LINK : SYS_ATTACH_PERF_IOCTL;
+	lp->att.fd = d->link_fd;
+	lp->att.perf_fd = d->perf_fd;
+	return 0;
+}
+
+static int attach_uprobe(struct loaded_prog *lp, const char *spec, bool ret,
+			 const struct rb_attach_opts *o, struct rb_error *e)
+{
+	struct dynprobe_opts po = {.retprobe = ret, .pid = o && o->pid > 0 ? o->pid : -1};
+	struct dynprobe d = DYNPROBE_INIT;
+	char *path = malloc(PATH_MAX);
+	uint64_t off = 0;
+	int r;
+
+	if (!path)
+		return -ENOMEM;
+	lp->target = dup_target(ret ? "uretprobe" : "uprobe", spec);
+	r = uprobe_resolve(spec, path, PATH_MAX, &off, e);
+	if (r == 0)
+		r = dynprobe_uprobe(lp->fd, path, off, &po, &d, e);
+	free(path);
+	return r < 0 ? r : keep(lp, &d);
+}
+
+static int attach_kprobe(struct loaded_prog *lp, const char *func, uint64_t off, bool ret,
+			 const char *kind, struct rb_error *e)
+{
+	struct dynprobe_opts po = {.retprobe = ret};
+	struct dynprobe d = DYNPROBE_INIT;
+	int r;
+
+	lp->target = dup_target(kind, func);
+	r = dynprobe_kprobe(lp->fd, func, off, &po, &d, e);
+	return r < 0 ? r : keep(lp, &d);
+}
+
+/* "func" or "func+off" (hex or decimal) of a user-given kprobe target. */
+static int split_func(const char *t, char *func, size_t len, uint64_t *off)
+{
+	const char *plus = strchr(t, '+');
+	size_t n = plus ? (size_t)(plus - t) : strlen(t);
+	char *end;
+
+	if (!n || n >= len)
+		return -EINVAL;
+	memcpy(func, t, n);
+	func[n] = 0;
+	*off = 0;
+	if (plus) {
+		*off = strtoull(plus + 1, &end, 0);
+		if (end == plus + 1 || *end)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
+		 struct rb_error *e)
+{
+	const struct secdef_attach *a = &p->attach;
+	const char *user = attach_override(o, p->name);
+	bool ret = a->kind == SECDEF_TGT_URETPROBE || a->kind == SECDEF_TGT_KRETPROBE;
+	char func[256], buf[PATH_MAX + 300];
+	uint64_t off = a->offset;
+
+	switch (a->kind) {
+	case SECDEF_TGT_UPROBE:
+	case SECDEF_TGT_URETPROBE:
+		if (!user && !a->text)
+			return rb_errorf(e, -EINVAL,
+					 "section '%s' names no binary:function; give "
+					 "one with --attach %s=BINARY:FUNC",
+					 p->sec_name, p->name);
+		return attach_uprobe(lp, user ? user : a->text, ret, o, e);
+	case SECDEF_TGT_KPROBE:
+	case SECDEF_TGT_KRETPROBE:
+		if (user) {
+			if (split_func(user, func, sizeof(func), &off) < 0)
+				return rb_errorf(e, -EINVAL,
+						 "kprobe target '%s' is not FUNC or "
+						 "FUNC+OFFSET",
+						 user);
+		} else if (a->func && *a->func) {
+			snprintf(func, sizeof(func), "%s", a->func);
+		} else {
+			return rb_errorf(e, -EINVAL,
+					 "section '%s' names no kernel function; give "
+					 "one with --attach %s=FUNC",
+					 p->sec_name, p->name);
+		}
+		snprintf(buf, sizeof(buf), "%s", func);
+		return attach_kprobe(lp, buf, off, ret, ret ? "kretprobe" : "kprobe", e);
+	case SECDEF_TGT_KSYSCALL: {
+		const char *sc = user ? user : a->func;
+		char prefix[64];
+		int r;
+
+		ret = p->def && !strncmp(p->def->sec, "kret", 4);
+		if (!sc || !*sc)
+			return rb_errorf(e, -EINVAL,
+					 "section '%s' names no syscall; give one with "
+					 "--attach %s=SYSCALL",
+					 p->sec_name, p->name);
+		r = dynprobe_syscall_prefix(NULL, prefix, sizeof(prefix), e);
+		if (r < 0) {
+			lp->target = dup_target(ret ? "kretsyscall" : "ksyscall", sc);
+			return r;
+		}
+		snprintf(buf, sizeof(buf), "%s%s", prefix, sc);
+		return attach_kprobe(lp, buf, 0, ret, ret ? "kretsyscall" : "ksyscall", e);
+	}
+	default:
+		return 1;
+	}
+}
+
+void attach_probe_detach(struct loaded_prog *lp)
+{
+	if (!lp->probe)
+		return;
+	dynprobe_detach(lp->probe);
+	free(lp->probe);
+	lp->probe = NULL;
+	lp->att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
+}

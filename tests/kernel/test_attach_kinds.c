@@ -1,0 +1,508 @@
+/*
+ * Attach kinds through rb_loaded_attach_opts on the samples: uprobe/uretprobe on a function
+ * of this executable given as a per-program target (and limited to one pid), kprobes
+ * refused with the missing feature named, xdp and tcx on one end of a veth pair in a private
+ * network namespace, cgroup_skb on a cgroup v2 directory holding the test; counts read from
+ * the maps after real events. Everything is detached and removed on the way out.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bpf/sys.h"
+#include "rawbpf.h"
+#include "testlib.h"
+
+volatile int rb_sink;
+
+__attribute__((noinline, used)) long rb_attach_target(long x)
+{
+	rb_sink = (int)x;
+	return x * 2 + 1;
+}
+
+struct loaded_obj {
+	struct rb_object *obj;
+	struct rb_prepared *pp;
+	struct rb_loaded *l;
+};
+
+static void load(struct loaded_obj *o, const char *name)
+{
+	struct rb_error e = { 0 };
+	char path[512];
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	test_sample_path(path, sizeof(path), name);
+	r = rb_object_open(path, NULL, &o->obj, &e);
+	if (r == 0)
+		r = rb_object_prepare(o->obj, NULL, &o->pp, &e);
+	if (r == 0)
+		r = rb_object_load(o->obj, o->pp, NULL, &o->l, &e);
+	ck_assert_msg(r == 0, "%s: %s", name, e.msg);
+}
+
+static void unload(struct loaded_obj *o)
+{
+	rb_loaded_free(o->l);
+	rb_prepared_free(o->pp);
+	rb_object_close(o->obj);
+}
+
+static int map_fd(const struct rb_loaded *l, const char *suffix)
+{
+	struct rb_loaded_map_info mi;
+	size_t n = strlen(suffix);
+
+	for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
+		ck_assert_int_eq(rb_loaded_map(l, i, &mi), 0);
+		if (strlen(mi.name) >= n && !strcmp(mi.name + strlen(mi.name) - n, suffix))
+			return mi.fd;
+	}
+	ck_abort_msg("no map ending in %s", suffix);
+	return -1;
+}
+
+static void result(const struct rb_loaded *l, size_t i, struct rb_attach_result *ar)
+{
+	ck_assert_int_eq(rb_loaded_attach_result(l, i, ar), 0);
+}
+
+struct call_stats {
+	uint64_t calls, returns, last_arg;
+	int64_t last_ret;
+};
+
+START_TEST(uprobe_by_target_and_pid)
+{
+	char self[4200], t1[4300], t2[4300];
+	const char *targets[2] = { t1, t2 };
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .targets = targets, .target_cnt = 2 };
+	struct rb_attach_result ar;
+	struct call_stats st = { 0 };
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	uint32_t pid = (uint32_t)getpid();
+	pid_t child;
+	int r, status;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	ck_assert_int_gt(n, 0);
+	self[n] = 0;
+	snprintf(t1, sizeof(t1), "func_entry=%s:rb_attach_target", self);
+	snprintf(t2, sizeof(t2), "func_return=%s:rb_attach_target", self);
+	ao.pid = (int)pid;
+	load(&o, "uprobe.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 2, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_msg(ar.attached && strstr(ar.target, "uprobe ") == ar.target, "%s", ar.target);
+	ck_assert_msg(strstr(ar.target, ":rb_attach_target"), "%s", ar.target);
+	/* a child runs the function too: --pid leaves it out */
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		rb_attach_target(7);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	for (long i = 1; i <= 3; i++)
+		rb_attach_target(i * 100);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "stats"), &pid, &st, 0), 0);
+	ck_assert_int_eq(st.calls, 3);
+	ck_assert_int_eq(st.returns, 3);
+	ck_assert_int_eq(st.last_arg, 300);
+	ck_assert_int_eq(st.last_ret, 601);
+	ck_assert_int_ne(sys_map_lookup_elem(map_fd(o.l, "stats"), &child, &st, 0), 0);
+	rb_loaded_detach(o.l);
+	rb_attach_target(5); /* detached: not counted */
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "stats"), &pid, &st, 0), 0);
+	ck_assert_int_eq(st.calls, 3);
+	unload(&o);
+}
+END_TEST
+
+START_TEST(uprobe_without_target_is_named)
+{
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+
+	load(&o, "uprobe.bpf.o");
+	ck_assert_int_eq(rb_loaded_attach(o.l, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "program 'func_entry': section 'uprobe' names no binary:function; "
+				"give one with --attach func_entry=BINARY:FUNC");
+	result(o.l, 0, &ar);
+	ck_assert(!ar.attached);
+	ck_assert_int_eq(ar.err, -EINVAL);
+	unload(&o);
+}
+END_TEST
+
+START_TEST(kprobe_refusal_names_the_feature)
+{
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	int r;
+
+	load(&o, "kprobe.bpf.o");
+	r = rb_loaded_attach(o.l, &e);
+	if (r >= 0) {
+		rb_loaded_detach(o.l);
+		unload(&o);
+		return; /* a kernel with kprobes: attached, nothing to refuse */
+	}
+	ck_assert_int_eq(r, -EOPNOTSUPP);
+	ck_assert_msg(strstr(e.msg, "this kernel has no kprobes"), "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "program '"), "%s", e.msg);
+	result(o.l, 0, &ar);
+	ck_assert(!ar.attached);
+	ck_assert_msg(!strcmp(ar.target, "kprobe do_unlinkat"), "%s", ar.target);
+	unload(&o);
+}
+END_TEST
+
+/* ---- network: a veth pair between this namespace (va, 10.77.0.1) and a peer's (vb, .2) */
+
+static pid_t peer = -1;
+static int ns_self = -1, ns_peer = -1;
+
+static void sh(const char *cmd)
+{
+	ck_assert_msg(system(cmd) == 0, "failed: %s", cmd);
+}
+
+static void net_setup(void)
+{
+	int p[2];
+	char c, cmd[128];
+
+	if (unshare(CLONE_NEWNET) < 0)
+		test_skip("no network namespaces (unshare CLONE_NEWNET)");
+	ns_self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(ns_self, 0);
+	ck_assert_int_eq(pipe(p), 0);
+	peer = fork();
+	ck_assert_int_ge(peer, 0);
+	if (peer == 0) {
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(1);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	snprintf(cmd, sizeof(cmd), "/proc/%d/ns/net", (int)peer);
+	ns_peer = open(cmd, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(ns_peer, 0);
+	snprintf(cmd, sizeof(cmd), "ip link add va type veth peer name vb netns %d", (int)peer);
+	sh(cmd);
+	sh("ip addr add 10.77.0.1/24 dev va && ip link set va up && ip link set lo up");
+	ck_assert_int_eq(setns(ns_peer, CLONE_NEWNET), 0);
+	sh("ip addr add 10.77.0.2/24 dev vb && ip link set vb up && ip link set lo up");
+	ck_assert_int_eq(setns(ns_self, CLONE_NEWNET), 0);
+}
+
+static void net_teardown(void)
+{
+	if (peer > 0) {
+		kill(peer, SIGKILL);
+		waitpid(peer, NULL, 0);
+	}
+	/* the namespaces (and the veth pair with them) go with their last process */
+}
+
+/* From the peer's namespace, n UDP datagrams of len bytes to 10.77.0.1:9. */
+static void send_from_peer(int n, size_t len)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	char buf[1500] = { 0 };
+	int s;
+
+	ck_assert_int_eq(setns(ns_peer, CLONE_NEWNET), 0);
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(s, 0);
+	inet_pton(AF_INET, "10.77.0.1", &to.sin_addr);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(sendto(s, buf, len, 0, (struct sockaddr *)&to, sizeof(to)),
+				 (ssize_t)len);
+	close(s);
+	ck_assert_int_eq(setns(ns_self, CLONE_NEWNET), 0);
+	usleep(200 * 1000); /* veth delivers through a softirq */
+}
+
+static uint64_t percpu_sum(int fd, uint32_t key)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	uint64_t *v = calloc((size_t)ncpu, sizeof(*v)), sum = 0;
+
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(sys_map_lookup_elem(fd, &key, v, 0), 0);
+	for (long i = 0; i < ncpu; i++)
+		sum += v[i];
+	free(v);
+	return sum;
+}
+
+static void xdp_on_veth(bool generic)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .ifname = "va", .xdp_generic = generic };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	int r;
+
+	net_setup();
+	load(&o, "xdp_count.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, generic ? "xdp (generic) va" : "xdp va");
+	ck_assert_str_eq(ar.note, "BPF link");
+	ck_assert_uint_gt(ar.link_id, 0);
+	send_from_peer(5, 64);
+	ck_assert_int_eq(percpu_sum(map_fd(o.l, "packets"), IPPROTO_UDP), 5);
+	rb_loaded_detach(o.l);
+	send_from_peer(2, 64);
+	ck_assert_int_eq(percpu_sum(map_fd(o.l, "packets"), IPPROTO_UDP), 5);
+	unload(&o);
+	net_teardown();
+}
+
+START_TEST(xdp_native_counts_udp)
+{
+	xdp_on_veth(false);
+}
+END_TEST
+
+START_TEST(xdp_generic_counts_udp)
+{
+	xdp_on_veth(true);
+}
+END_TEST
+
+START_TEST(xdp_needs_an_interface)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .ifname = "rb_no_such_if" };
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+
+	load(&o, "xdp_count.bpf.o");
+	ck_assert_int_eq(rb_loaded_attach(o.l, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "program 'count_packets': program 'count_packets' (section 'xdp') "
+				"attaches to a network interface: give one with --ifname IF");
+	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENODEV);
+	ck_assert_msg(strstr(e.msg, "no network interface named 'rb_no_such_if'"), "%s", e.msg);
+	unload(&o);
+}
+END_TEST
+
+START_TEST(tcx_ingress_counts)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .ifname = "va" };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	uint64_t bss[2] = { 0 };
+	uint32_t zero = 0;
+	int r;
+
+	net_setup();
+	load(&o, "tcx_count.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	if (r == -EINVAL || r == -EOPNOTSUPP)
+		test_skip("this kernel has no tcx links (6.6+)");
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, "tcx ingress va");
+	send_from_peer(4, 100);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	/* ARP may add packets; our 4 datagrams are 100 + 8 + 20 + 14 bytes each */
+	ck_assert_uint_ge(bss[0], 4);
+	ck_assert_uint_ge(bss[1], 4 * 142);
+	rb_loaded_detach(o.l);
+	unload(&o);
+	net_teardown();
+}
+END_TEST
+
+/* ---- cgroup_skb: the test moves itself into a fresh cgroup v2 directory */
+
+static char cg_root[256], cg_dir[300], cg_mounted[64];
+
+static void cg_write(const char *dir, long pid)
+{
+	char p[400];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	f = fopen(p, "w");
+	ck_assert_msg(f != NULL, "%s: %s", p, strerror(errno));
+	fprintf(f, "%ld\n", pid);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void cg_setup(void)
+{
+	if (access("/sys/fs/cgroup/unified/cgroup.procs", F_OK) == 0) {
+		snprintf(cg_root, sizeof(cg_root), "/sys/fs/cgroup/unified");
+	} else if (access("/sys/fs/cgroup/cgroup.subtree_control", F_OK) == 0) {
+		snprintf(cg_root, sizeof(cg_root), "/sys/fs/cgroup");
+	} else {
+		snprintf(cg_mounted, sizeof(cg_mounted), "/tmp/rb_cg2_%d", (int)getpid());
+		ck_assert_int_eq(mkdir(cg_mounted, 0700), 0);
+		if (mount("cgroup2", cg_mounted, "cgroup2", 0, NULL) < 0)
+			test_skip("no cgroup v2 hierarchy and none can be mounted");
+		snprintf(cg_root, sizeof(cg_root), "%s", cg_mounted);
+	}
+	snprintf(cg_dir, sizeof(cg_dir), "%s/rb_attach_%d", cg_root, (int)getpid());
+	ck_assert_int_eq(mkdir(cg_dir, 0755), 0);
+	cg_write(cg_dir, 0);
+}
+
+static void cg_teardown(void)
+{
+	cg_write(cg_root, 0);
+	rmdir(cg_dir);
+	if (cg_mounted[0]) {
+		umount(cg_mounted);
+		rmdir(cg_mounted);
+	}
+}
+
+struct traffic {
+	uint64_t packets, bytes;
+};
+
+START_TEST(cgroup_skb_counts_both_ways)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao) };
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct rb_attach_result ar;
+	struct traffic in = { 0 }, out = { 0 };
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	socklen_t sl = sizeof(to);
+	char buf[50] = { 0 };
+	uint32_t k_in = 0, k_out = 1;
+	int r, rx, tx;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		test_skip("no network namespaces (unshare CLONE_NEWNET)");
+	sh("ip link set lo up");
+	cg_setup();
+	ao.cgroup = cg_dir;
+	load(&o, "cgroup_skb.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 2, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_msg(!strncmp(ar.target, "cgroup ", 7) && strstr(ar.target, cg_dir), "%s",
+		      ar.target);
+	rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(rx, 0);
+	ck_assert_int_ge(tx, 0);
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	ck_assert_int_eq(bind(rx, (struct sockaddr *)&to, sizeof(to)), 0);
+	ck_assert_int_eq(getsockname(rx, (struct sockaddr *)&to, &sl), 0);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(sendto(tx, buf, sizeof(buf), 0, (struct sockaddr *)&to,
+					sizeof(to)),
+				 sizeof(buf));
+		ck_assert_int_eq(recv(rx, buf, sizeof(buf), 0), sizeof(buf));
+	}
+	close(rx);
+	close(tx);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "traffic"), &k_in, &in, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "traffic"), &k_out, &out, 0), 0);
+	ck_assert_int_eq(out.packets, 3);
+	ck_assert_int_eq(in.packets, 3);
+	ck_assert_uint_ge(out.bytes, 3 * (sizeof(buf) + 8));
+	rb_loaded_detach(o.l);
+	unload(&o);
+	cg_teardown();
+}
+END_TEST
+
+START_TEST(cgroup_needs_a_path)
+{
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+
+	load(&o, "cgroup_skb.bpf.o");
+	ck_assert_int_eq(rb_loaded_attach(o.l, &e), -EINVAL);
+	ck_assert_msg(strstr(e.msg, "give a cgroup v2 directory with --cgroup PATH"), "%s", e.msg);
+	unload(&o);
+}
+END_TEST
+
+START_TEST(iter_task_lists_our_pid)
+{
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	char *buf = malloc(1 << 20), line[64];
+	size_t len = 0;
+	ssize_t n;
+	int r, fd;
+
+	ck_assert_ptr_nonnull(buf);
+	load(&o, "iter_task.bpf.o");
+	r = rb_loaded_attach(o.l, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, "iter task");
+	fd = rb_loaded_iter_open(o.l, 0, &e);
+	ck_assert_msg(fd >= 0, "%s", e.msg);
+	while ((n = read(fd, buf + len, (1 << 20) - 1 - len)) > 0)
+		len += (size_t)n;
+	ck_assert_int_eq(n, 0);
+	buf[len] = 0;
+	close(fd);
+	ck_assert_msg(!strncmp(buf, "     PID      TID COMM\n", 23), "%.60s", buf);
+	snprintf(line, sizeof(line), "\n%8d %8d ", (int)getpid(), (int)getpid());
+	ck_assert_msg(strstr(buf, line), "our pid not listed");
+	free(buf);
+	rb_loaded_detach(o.l);
+	ck_assert_int_eq(rb_loaded_iter_open(o.l, 0, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "program 'list_tasks' is not an attached iterator");
+	unload(&o);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("attach_kinds");
+	TCase *t = tcase_create("attach_kinds");
+
+	test_require_kernel();
+	tcase_set_timeout(t, 30);
+	tcase_add_test(t, uprobe_by_target_and_pid);
+	tcase_add_test(t, uprobe_without_target_is_named);
+	tcase_add_test(t, kprobe_refusal_names_the_feature);
+	tcase_add_test(t, xdp_native_counts_udp);
+	tcase_add_test(t, xdp_generic_counts_udp);
+	tcase_add_test(t, xdp_needs_an_interface);
+	tcase_add_test(t, tcx_ingress_counts);
+	tcase_add_test(t, cgroup_skb_counts_both_ways);
+	tcase_add_test(t, cgroup_needs_a_path);
+	tcase_add_test(t, iter_task_lists_our_pid);
+	suite_add_tcase(s, t);
+	return test_run_suite(s);
+}
