@@ -109,7 +109,8 @@ known_failure() { # kernel test log
 			if (!hit) { bad = 1; exit }
 			out = out (out ? "; " : "") f[5] ": " why[hit]
 		}
-		END { if (bad || out == "") exit 1; print out }' tests/kernels/known-failures.txt "$G/failed-checks"
+		END { if (bad || out == "") exit 1; print out }' \
+		tests/kernels/known-failures.txt "$G/failed-checks"
 }
 pass=0 fail=0 skip=0 known=0 failed=""
 for k in $KERNELS; do
@@ -153,11 +154,13 @@ for t in tests/kernels/host_*.sh; do
 	rc=$?
 	case $rc in
 	0) pass=$((pass + 1)); printf '%s\n' "$out" | sed -n 's/^RESULT //p' ;;
-	77) skip=$((skip + 1)); echo "host ${n#host_} skip: $(printf '%s\n' "$out" | sed -n 's/^SKIP: //p')" ;;
+	77) skip=$((skip + 1))
+	    echo "host ${n#host_} skip: $(printf '%s\n' "$out" | sed -n 's/^SKIP: //p')" ;;
 	*) fail=$((fail + 1)); failed="$failed host/${n#host_}"
 	   echo "host ${n#host_} FAIL (exit $rc)"; printf '%s\n' "$out" | tail -20 | sed 's/^/        /' ;;
 	esac
 done
 
-echo "kernels ($KERNELS): $pass passed, $skip skipped, $known known kernel limitations, $fail failed"
+echo "kernels ($KERNELS): $pass passed, $skip skipped, $known known kernel limitations," \
+	"$fail failed"
 [ "$fail" -eq 0 ] || { echo "failed:$failed"; exit 1; }

@@ -19,7 +19,8 @@ check() { # name function
 
 # The kernel's BTF is the one taken from the package on the host (scripts/kernels.sh).
 t_btf() {
-	want=$(cat /guest/btf-$KERNEL.sha256 2>/dev/null) || { echo "no /guest/btf-$KERNEL.sha256"; return 1; }
+	want=$(cat /guest/btf-$KERNEL.sha256 2>/dev/null) ||
+		{ echo "no /guest/btf-$KERNEL.sha256"; return 1; }
 	got=$(sha256sum /sys/kernel/btf/vmlinux | cut -d' ' -f1)
 	echo "package .BTF $want, /sys/kernel/btf/vmlinux $got"
 	[ "$want" = "$got" ]
