@@ -253,7 +253,10 @@ RB_API int rb_btf_dump(const struct rb_btf *h, enum rb_btf_format fmt, const cha
 		return dump_raw(h->btf, false, type_name, write, ctx, err);
 	case RB_BTF_FORMAT_JSON:
 		return dump_raw(h->btf, true, type_name, write, ctx, err);
+	case RB_BTF_FORMAT_C:
+		return rb_errorf(err, ENOTSUP,
+				 "BTF dump as C declarations (--format c) is not implemented yet");
 	default:
-		return rb_errorf(err, ENOTSUP, "BTF dump format %d is not implemented", fmt);
+		return rb_errorf(err, EINVAL, "BTF dump format %d is unknown", fmt);
 	}
 }

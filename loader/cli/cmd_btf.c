@@ -12,7 +12,7 @@ static void btf_usage(FILE *f)
 		   "  FILE: a raw BTF file or an ELF object (its .BTF section);\n"
 		   "        default %s\n"
 		   "  --format raw   one line per type and member, as bpftool prints it (default)\n"
-		   "  --format c     C declarations\n"
+		   "  --format c     C declarations (not implemented yet: exits with status 1)\n"
 		   "  --type NAME    only the types named NAME\n"
 		   "  --json         the raw dump as JSON (as bpftool -j)\n",
 		RB_BTF_VMLINUX);
