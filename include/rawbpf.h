@@ -556,6 +556,21 @@ struct rb_var_info {
 RB_API size_t rb_object_var_count(const struct rb_object *obj);
 RB_API int rb_object_var(const struct rb_object *obj, size_t idx, struct rb_var_info *out);
 
+/* ----- setting global variables (--set; loader/obj_setvar.c) ----- */
+/*
+ * Give global variable name (in .data, .rodata, .bss or a custom .data.* / .rodata.*
+ * section) the initial value written as text, before the object is loaded: this is how the
+ * `const volatile` knobs of real tools are set. The text is checked against the variable's
+ * BTF type: integers of any size and signedness (decimal, 0x hex, negative; range-checked),
+ * char ('c' or a number), bool (true, false, 1, 0), enums (an enumerator's name or a
+ * number), char arrays (a string that fits with its NUL; the rest is zeroed). Pointers,
+ * floats and structs are refused. -ENOENT for an unknown name (the sentence lists the
+ * settable variables, closest first), -EINVAL/-ERANGE/-EOPNOTSUPP for a value that does not
+ * fit; the bytes are unchanged on failure. Takes effect at the next rb_object_load().
+ */
+RB_API int rb_object_set_var(struct rb_object *obj, const char *name, const char *value,
+			     struct rb_error *err);
+
 struct rb_extern_info {
 	const char *name;
 	const char *kind;	/* "kconfig", "ksym", "kfunc" */

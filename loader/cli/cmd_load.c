@@ -31,7 +31,7 @@ static void usage(FILE *f)
 		"usage: rawbpf load OBJ [--prog NAME]... [--keep-going] [--no-attach] [--pin DIR]\n"
 		"                   [--pin-root DIR] [--duration SEC] [--map NAME.ATTR=N]...\n"
 		"                   [--type PROG=TYPE] [--btf FILE] [--log-level N] [--log-file F]\n"
-		"                   [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
+		"                   [--set VAR=VALUE]... [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
 		"Load the object's maps and programs, attach what its section names say, then show\n"
 		"bpf_printk output until Ctrl-C or --duration and print the maps; with --pin, pin\n"
 		"everything under DIR (progs/, maps/, links/) and exit.\n");
@@ -321,6 +321,8 @@ int cmd_load(int argc, char **argv)
 	struct rb_load_opts lo = { .sz = sizeof(lo) };
 	struct rb_prepare_opts po = { .sz = sizeof(po) };
 	const char *types[MAX_PROGS];
+	char *sets[MAX_OVERRIDES];
+	size_t nsets = 0;
 	size_t nprogs = 0, novs = 0, ntypes = 0;
 	bool no_attach = false, json = false;
 	struct attach_flags af;
@@ -387,6 +389,12 @@ int cmd_load(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			novs++;
+		} else if (!strcmp(a, "--set") && has_val && nsets < MAX_OVERRIDES) {
+			if (!load_set_valid(argv[++i])) {
+				cli_error("load: --set wants VAR=VALUE (e.g. target_pid=1234)");
+				return EXIT_USAGE;
+			}
+			sets[nsets++] = argv[i];
 		} else if (!strncmp(a, "--", 2)) {
 			cli_error("load: unknown or incomplete option '%s'", a);
 			usage(stderr);
@@ -410,6 +418,8 @@ int cmd_load(int argc, char **argv)
 	lo.override_cnt = novs;
 	po.btf_path = btf;
 	if (rb_object_open(path, NULL, &obj, &e) < 0)
+		goto fail;
+	if (load_apply_sets(obj, sets, nsets, &e) < 0)
 		goto fail;
 	for (size_t i = 0; i < ntypes; i++)
 		if (rb_object_set_prog_type(obj, types[i], &e) < 0)
