@@ -855,7 +855,9 @@ struct rb_attach_result {
 RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t prog,
 				   struct rb_attach_result *out);
 
-/* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached). */
+/* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached).
+ * bpffs refuses '.' in names: it becomes '_' (map globals.rodata is DIR/maps/globals_rodata).
+ * A failure removes what this call pinned (and dir, when it created it). */
 RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err);
 /* Remove what rb_loaded_pin left under dir (dir must be on bpffs). */
 RB_API int rb_unpin(const char *dir, struct rb_error *err);
