@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,12 @@ static void usage(FILE *f)
 		"usage: rawbpf load OBJ [--prog NAME]... [--keep-going] [--no-attach] [--pin DIR]\n"
 		"                   [--pin-root DIR] [--duration SEC] [--map NAME.ATTR=N]...\n"
 		"                   [--type PROG=TYPE] [--btf FILE] [--log-level N] [--log-file F]\n"
-		"                   [--set VAR=VALUE]... [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
+		"                   [--set VAR=VALUE]... [--print-limit N] [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
 		"Load the object's maps and programs, attach what its section names say, then show\n"
-		"bpf_printk output until Ctrl-C or --duration and print the maps; with --pin, pin\n"
-		"everything under DIR (progs/, maps/, links/) and exit.\n");
+		"bpf_printk output until Ctrl-C or --duration and print the maps (typed with BTF,\n"
+		"64 entries each unless --print-limit N; 0: all); with --pin, pin everything under\n"
+		"DIR (progs/, maps/, links/) and exit. --set VAR=VALUE sets a global variable (a\n"
+		"const volatile knob in .rodata, or .data/.bss) before load.\n");
 }
 
 static void print_trace(const struct rb_trace_event *ev, void *ctx)
@@ -62,74 +65,6 @@ static int parse_override(char *arg, struct rb_map_override *ov)
 	errno = 0;
 	ov->value = strtoull(eq + 1, &end, 0);
 	return errno || *end || end == eq + 1 ? -1 : 0;
-}
-
-/* Integers for 1/2/4/8-byte cells, a string for printable text, hex otherwise. */
-static void print_cell(const unsigned char *p, size_t n)
-{
-	size_t i, text = 0;
-
-	if (n == 1 || n == 2 || n == 4 || n == 8) {
-		unsigned long long v = 0;
-
-		memcpy(&v, p, n);
-		printf("%llu", v);
-		return;
-	}
-	while (text < n && p[text] >= 0x20 && p[text] < 0x7f)
-		text++;
-	if (text > 0) {
-		for (i = text; i < n && !p[i]; i++)
-			;
-		if (i == n) {
-			printf("\"%.*s\"", (int)text, (const char *)p);
-			return;
-		}
-	}
-	for (i = 0; i < n; i++)
-		printf("%02x", p[i]);
-}
-
-static void print_map(const char *name, int fd)
-{
-	struct rb_map_fd_info mi;
-	unsigned char *key, *next, *val;
-	size_t shown = 0, vbytes;
-	int r;
-
-	if (fd < 0 || rb_map_fd_info(fd, &mi) < 0)
-		return;
-	if (mi.type == 27 /* ringbuf */ || mi.type == 4 /* perf event array */ || !mi.key_size) {
-		printf("map %s: (%s, not listed)\n", name, rb_map_type_name(mi.type));
-		return;
-	}
-	vbytes = rb_map_value_bytes(&mi);
-	key = calloc(1, mi.key_size);
-	next = calloc(1, mi.key_size);
-	val = calloc(1, vbytes ? vbytes : 1);
-	if (!key || !next || !val)
-		goto out;
-	printf("map %s (%s):\n", name, rb_map_type_name(mi.type) ? rb_map_type_name(mi.type) : "?");
-	for (r = rb_map_next_key(fd, NULL, next); r == 0; r = rb_map_next_key(fd, key, next)) {
-		memcpy(key, next, mi.key_size);
-		if (rb_map_lookup(fd, key, val) < 0)
-			continue;
-		if (shown++ >= MAP_PRINT_LIMIT)
-			continue;
-		printf("  ");
-		print_cell(key, mi.key_size);
-		printf(" = ");
-		print_cell(val, vbytes);
-		printf("\n");
-	}
-	if (shown > MAP_PRINT_LIMIT)
-		printf("  ... %zu entries in all\n", shown);
-	else if (!shown)
-		printf("  (empty)\n");
-out:
-	free(key);
-	free(next);
-	free(val);
 }
 
 static void print_json(const char *path, struct rb_object *obj, struct rb_loaded *l,
@@ -329,6 +264,7 @@ int cmd_load(int argc, char **argv)
 	bool no_attach = false, json = false;
 	struct attach_flags af;
 	double duration = 0;
+	unsigned long print_limit = MAP_PRINT_LIMIT;
 	struct rb_error e = { 0 };
 	struct rb_object *obj = NULL;
 	struct rb_prepared *pp = NULL;
@@ -391,6 +327,14 @@ int cmd_load(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			novs++;
+		} else if (!strcmp(a, "--print-limit") && has_val) {
+			char *end;
+
+			print_limit = strtoul(argv[++i], &end, 10);
+			if (*end || !*argv[i] || argv[i][0] == '-') {
+				cli_error("load: --print-limit takes a number of entries (0: all)");
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(a, "--set") && has_val && nsets < MAX_OVERRIDES) {
 			if (!load_set_valid(argv[++i])) {
 				cli_error("load: --set wants VAR=VALUE (e.g. target_pid=1234)");
@@ -470,7 +414,7 @@ int cmd_load(int argc, char **argv)
 			struct rb_loaded_map_info mi;
 
 			rb_loaded_map(l, i, &mi);
-			print_map(mi.name, mi.fd);
+			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
 		}
 	goto out;
 fail:
