@@ -77,6 +77,30 @@ bpftool map show pinned "$PIN/maps/counts" >/dev/null 2>&1 || fail "bpftool cann
 "$RAWBPF" unpin /tmp >"$OUT" 2>"$ERR"
 [ $? -eq 1 ] && grep -q 'not on a BPF filesystem' "$ERR" || fail "unpin outside bpffs must refuse"
 
+# 4b. map types that take no BTF key/value types (the kernel says ENOTSUPP) load without them,
+# as libbpf-tools' cgroup_map (a cgroup_array declared with __type) needs
+SRC=$(mktemp --suffix=.bpf.c) OBJ=$(mktemp --suffix=.bpf.o)
+cat >"$SRC" <<'C'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} cgroup_map SEC(".maps");
+SEC("tracepoint/syscalls/sys_enter_getpid")
+int use_it(void *ctx) { return bpf_current_task_under_cgroup(&cgroup_map, 0); }
+char LICENSE[] SEC("license") = "GPL";
+C
+clang-19 -target bpf -O2 -g -I/usr/include/$(gcc -dumpmachine) -c "$SRC" -o "$OBJ" ||
+	fail "cannot compile the cgroup_array object"
+"$RAWBPF" load "$OBJ" --no-attach >"$OUT" 2>"$ERR"
+st=$?
+rm -f "$SRC" "$OBJ"
+[ $st -eq 0 ] && grep -q 'map     cgroup_map .*cgroup_array' "$OUT" ||
+	fail "a cgroup_array with BTF key/value types must load"
+
 # 5. map sizes
 "$RAWBPF" load "$S/counter.bpf.o" --no-attach --map counts.max_entries=0 >"$OUT" 2>"$ERR"
 [ $? -eq 1 ] && grep -q "map 'counts' has max_entries 0" "$ERR" || fail "zero-size map"
