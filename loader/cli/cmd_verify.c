@@ -32,6 +32,8 @@ static void verify_usage(FILE *f)
 		"                     libbpf output with one log per program between its\n"
 		"                     'BEGIN PROG LOAD LOG' and 'END PROG LOAD LOG' lines\n"
 		"  --prog NAME        only this program\n"
+		"  --set VAR=VALUE    set a global (a const volatile knob) before loading, as\n"
+		"                     `rawbpf load --set` does: knobs change what is verified\n"
 		"  --full-log         also print the log, each instruction with its visit count\n"
 		"  --stats            one line of statistics per program (a table)\n"
 		"  --json, --csv      for scripts (--json output is what --compare reads)\n"
@@ -188,6 +190,10 @@ struct verify_obj {
  * Load each program of the object on its own (one refusal does not hide the others), with
  * the statistics (level 4) on top of the level asked for, keep each log, unload.
  */
+/* --set VAR=VALUE, applied to every object before it is prepared (load helper). */
+static char **verify_sets;
+static size_t verify_nsets;
+
 static int load_object(const char *path, const char *prog, uint32_t level, struct verify_obj *vo,
 		       struct verify_item **items, size_t *n)
 {
@@ -205,6 +211,7 @@ static int load_object(const char *path, const char *prog, uint32_t level, struc
 		lo.only_prog_cnt = 1;
 	}
 	if (rb_object_open(path, NULL, &vo->obj, &e) < 0 ||
+	    load_apply_sets(vo->obj, verify_sets, verify_nsets, &e) < 0 ||
 	    rb_object_prepare(vo->obj, &po, &vo->pp, &e) < 0 ||
 	    rb_object_load(vo->obj, vo->pp, &lo, &l, &e) < 0) {
 		cli_error("%s", e.msg);
@@ -719,6 +726,7 @@ int cmd_verify(int argc, char **argv)
 		{"compare", required_argument, NULL, 'C'},
 		{"log-level", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
+		{"set", required_argument, NULL, 'S'},
 		{0},
 	};
 	bool json = false, csv = false, stats = false, full = false, rejected = false;
@@ -739,7 +747,7 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_INVALID;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "lp:FsjcC:L:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lp:FsjcC:L:hS:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			from_logs = true;
@@ -770,6 +778,17 @@ int cmd_verify(int argc, char **argv)
 				free(logs);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'S':
+			if (!load_set_valid(optarg)) {
+				cli_error("verify: --set wants VAR=VALUE (e.g. target_pid=1234)");
+				free(logs);
+				return EXIT_USAGE;
+			}
+			if (!verify_sets)
+				verify_sets = calloc((size_t)argc, sizeof(*verify_sets));
+			if (verify_sets)
+				verify_sets[verify_nsets++] = optarg;
 			break;
 		case 'h':
 			verify_usage(stdout);
