@@ -643,7 +643,7 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 					continue;
 				insn = (uint32_t)((c->insn_off - prog->sec_off) / 8);
 				if (cc)
-					ret = relo_core_apply(ctx, cc, (uint32_t)i, insn, c,
+					ret = relo_core_apply(ctx, cc, (uint32_t)i, insn, c, k,
 							      p->err);
 				else
 					ret = note_core(p, ctx, (uint32_t)i, insn, c);
@@ -689,6 +689,9 @@ int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
 		if (obj->progs[i].subprog)
 			continue;
 		ret = relo_link(ctx, (uint32_t)i, &p.out->progs[p.out->prog_cnt], err);
+		if (!ret && obj->btf)
+			ret = relo_poison_lines(p.out->progs[p.out->prog_cnt], obj->btf,
+						&p.out->btf_strs, err);
 		if (ret)
 			goto out;
 		p.out->prog_idx[p.out->prog_cnt++] = i;
@@ -761,5 +764,6 @@ RB_API void rb_prepared_free(struct rb_prepared *pp)
 	free(pp->kconfig);
 	free(pp->externs);
 	free(pp->btf_path);
+	sb_free(&pp->btf_strs);
 	free(pp);
 }

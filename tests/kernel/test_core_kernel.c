@@ -164,6 +164,43 @@ START_TEST(core_no_match_reached_is_refused_and_named)
 	ck_assert_msg(strstr(why, "struct task_struct->rb_no_such_field"), "%s", why);
 	/* the load error: the kernel's message, and the record behind it */
 	ck_assert_msg(strstr(s.e.msg, "unknown#195896080"), "%s", s.e.msg);
+	ck_assert_msg(strstr(s.e.msg, "CO-RE relocation #0 failed"), "%s", s.e.msg);
+	ck_assert_msg(strstr(s.e.msg, "struct task_struct->rb_no_such_field"), "%s", s.e.msg);
+	ck_assert_msg(strstr(s.e.msg, "no candidate"), "%s", s.e.msg);
+	sample_free(&s);
+}
+END_TEST
+
+/*
+ * The poisoned instruction's own line_info record: the kernel's raw log (levels 1 and 2)
+ * prints the failed relocation right before the instruction, and the source line after it.
+ */
+START_TEST(poisoned_insn_line_info_in_the_raw_log)
+{
+	static const char want[] = "; CO-RE relocation #0 failed: byte_off struct "
+				   "task_struct->rb_no_such_field: no candidate matches: vmlinux "
+				   "has 1 type of that name, none with this access; instruction "
+				   "poisoned @ core_no_match.bpf.c:15\n"
+				   "1: (85) call unknown#195896080";
+	struct rb_load_opts lo = { .sz = sizeof(lo), .keep_going = true };
+	struct rb_loaded_prog_info pi;
+	const struct rb_linked_prog *lp;
+	struct sample s;
+
+	lo.log_level = (uint32_t)_i;
+	sample_load("broken/core_no_match.bpf.o", &s, &lo);
+	ck_assert_msg(s.l, "%s", s.e.msg);
+	ck_assert_int_eq(rb_loaded_prog(s.l, 0, &pi), 0);
+	ck_assert_int_eq(pi.err, -EINVAL);
+	ck_assert_ptr_nonnull(pi.log);
+	ck_assert_msg(strstr(pi.log, want), "level %d log:\n%s", _i, pi.log);
+	/* the record is the program's: insn 1 has its own, insn 2 is back on line 15 */
+	lp = rb_prepared_prog(s.pp, 0, NULL);
+	ck_assert_int_ge(lp->hist[1].line_info, 0);
+	ck_assert_uint_eq(lp->line_info[lp->hist[1].line_info].insn_off, 1);
+	ck_assert_uint_eq(lp->line_info[lp->hist[2].line_info].insn_off, 2);
+	ck_assert_uint_eq(BPF_LINE_INFO_LINE_NUM(lp->line_info[lp->hist[2].line_info].line_col),
+			  15);
 	sample_free(&s);
 }
 END_TEST
@@ -177,6 +214,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, core_task_reads_the_exec_child);
 	tcase_add_test(tc, core_no_match_reached_is_refused_and_named);
+	tcase_add_loop_test(tc, poisoned_insn_line_info_in_the_raw_log, 1, 3);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -621,7 +621,8 @@ START_TEST(apply_records_decisions)
 	for (uint32_t i = 0; i < p.relos->nr; i++) {
 		const struct btf_ext_core_relo *rec = btf_ext_rec(p.relos, i);
 
-		ck_assert_msg(!relo_core_apply(ctx, cc, 0, rec->insn_off / 8, rec, &E), "%s", E.msg);
+		ck_assert_msg(!relo_core_apply(ctx, cc, 0, rec->insn_off / 8, rec, i, &E), "%s",
+			      E.msg);
 	}
 	d = relo_func_decisions(ctx, 0, &n);
 	ck_assert_uint_eq(n, p.relos->nr);
@@ -631,9 +632,12 @@ START_TEST(apply_records_decisions)
 		if (d[i].kind == RB_DEC_CORE_POISON) {
 			poisoned++;
 			ck_assert_str_eq(d[i].sym, "struct thing->sw");
-			ck_assert_str_eq(d[i].reason, "byte_off struct thing->sw: field size 4 -> 8 "
-						      "cannot be loaded safely (signed or mixed "
-						      "types), instruction poisoned");
+			ck_assert_msg(!strncmp(d[i].reason, "CO-RE relocation #", 18), "%s",
+				      d[i].reason);
+			ck_assert_str_eq(strstr(d[i].reason, " failed: "),
+					 " failed: byte_off struct thing->sw: field size 4 -> 8 "
+					 "cannot be loaded safely (signed or mixed types); "
+					 "instruction poisoned");
 			ck_assert_int_eq(d[i].after[0].imm, RB_POISON_CORE);
 		}
 		if (!strcmp(d[i].sym, "struct thing->b")) {
@@ -659,7 +663,7 @@ START_TEST(apply_records_decisions)
 	{
 		struct btf_ext_core_relo bad = *(const struct btf_ext_core_relo *)btf_ext_rec(p.relos, 0);
 
-		ck_assert_int_eq(relo_core_apply(ctx, cc, 0, 5000, &bad, &E), -EINVAL);
+		ck_assert_int_eq(relo_core_apply(ctx, cc, 0, 5000, &bad, 0, &E), -EINVAL);
 		ck_assert_str_eq(E.msg, "prog.o: prog 'prog': CO-RE record for insn 5000 is past "
 					"the end (140 insns)");
 	}
