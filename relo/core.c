@@ -92,6 +92,11 @@ void core_ctx_where(const struct core_ctx *cc, char *buf, size_t len)
 		snprintf(buf, len, "%s", base);
 }
 
+const char *core_ctx_target_name(const struct core_ctx *cc, uint32_t i)
+{
+	return i < cc->target_cnt && cc->targets[i].t.name ? cc->targets[i].t.name : "?";
+}
+
 void core_ctx_free(struct core_ctx *cc)
 {
 	if (!cc)

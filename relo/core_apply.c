@@ -45,7 +45,10 @@ int relo_core_apply(struct relo_ctx *ctx, struct core_ctx *cc, uint32_t func, ui
 		core_result_free(&res);
 		return width;
 	}
-	if (res.target >= 0)
+	if (res.target > 0) /* a module's BTF: say which */
+		snprintf(target, sizeof(target), "[%u] %s in module %s", res.target_id,
+			 res.target_c, core_ctx_target_name(cc, (uint32_t)res.target));
+	else if (res.target == 0)
 		snprintf(target, sizeof(target), "[%u] %s", res.target_id, res.target_c);
 	else
 		snprintf(target, sizeof(target), "%s", res.kind == CORE_TYPE_ID_LOCAL ?
@@ -54,15 +57,15 @@ int relo_core_apply(struct relo_ctx *ctx, struct core_ctx *cc, uint32_t func, ui
 	/* Poison reasons are also the text of the instruction's own line_info record. */
 	if (res.poison && !res.cand_cnt)
 		snprintf(reason, sizeof(reason),
-			 "CO-RE relocation #%u failed: %s %s: no candidate: %s has no type of that "
-			 "name and kind; instruction poisoned", rec_idx, core_kind_name(res.kind),
+			 "CO-RE relocation #%u failed: %s %s: no candidate: no type of that name "
+			 "and kind in %s; instruction poisoned", rec_idx, core_kind_name(res.kind),
 			 res.local_c, where);
 	else if (res.poison)
 		snprintf(reason, sizeof(reason),
-			 "CO-RE relocation #%u failed: %s %s: no candidate matches: %s has %u "
-			 "type%s of that name, none with this access; instruction poisoned",
-			 rec_idx, core_kind_name(res.kind), res.local_c, where, res.cand_cnt,
-			 res.cand_cnt > 1 ? "s" : "");
+			 "CO-RE relocation #%u failed: %s %s: no candidate matches: %u type%s of "
+			 "that name in %s, none with this access; instruction poisoned", rec_idx,
+			 core_kind_name(res.kind), res.local_c, res.cand_cnt,
+			 res.cand_cnt > 1 ? "s" : "", where);
 	else if (is_poison(patched))
 		snprintf(reason, sizeof(reason), "CO-RE relocation #%u failed: %s %s: field size "
 			 "%u -> %u cannot be loaded safely (signed or mixed types); instruction "

@@ -178,8 +178,8 @@ END_TEST
 START_TEST(poisoned_insn_line_info_in_the_raw_log)
 {
 	static const char want[] = "; CO-RE relocation #0 failed: byte_off struct "
-				   "task_struct->rb_no_such_field: no candidate matches: vmlinux "
-				   "has 1 type of that name, none with this access; instruction "
+				   "task_struct->rb_no_such_field: no candidate matches: 1 type of "
+				   "that name in vmlinux, none with this access; instruction "
 				   "poisoned @ core_no_match.bpf.c:15\n"
 				   "1: (85) call unknown#195896080";
 	struct rb_load_opts lo = { .sz = sizeof(lo), .keep_going = true };

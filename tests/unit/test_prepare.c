@@ -402,8 +402,8 @@ START_TEST(poisoned_insn_gets_its_own_line_info)
 	d = &lp->decisions[lp->hist[1].first_decision];
 	ck_assert_int_eq(d->kind, RB_DEC_CORE_POISON);
 	ck_assert_str_eq(d->reason, "CO-RE relocation #0 failed: byte_off struct "
-				    "task_struct->rb_no_such_field: no candidate matches: "
-				    "core_task.bpf.o has 2 types of that name, none with this access; "
+				    "task_struct->rb_no_such_field: no candidate matches: 2 types of "
+				    "that name in core_task.bpf.o, none with this access; "
 				    "instruction poisoned");
 	/* compiled: records at 0, 1 (both line 15), 5, 8; now 1 is ours and 2 resumes line 15 */
 	ck_assert_uint_eq(lp->line_info_cnt, 5);
