@@ -690,6 +690,10 @@ struct rb_prepare_opts {
 				   * kernel's /sys/kernel/btf/vmlinux */
 	const char *kconfig_path; /* kernel config to read instead of /boot or /proc/config.gz */
 	int bpf_cookie;           /* LINUX_HAS_BPF_COOKIE: 0 from the kernel version, 1 yes, -1 no */
+	/* CO-RE module targets: a directory of module BTFs split on the target BTF (one file
+	 * per module, named after it), searched when the target has no candidate. Default:
+	 * /sys/kernel/btf without btf_path, none with btf_path (as libbpf). */
+	const char *module_btf_dir;
 };
 
 /* What an extern resolved to, and from where. */

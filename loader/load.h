@@ -51,7 +51,8 @@ struct rb_loaded {
 };
 
 /* Sanitise and load the object's BTF; on failure sets l->btf_fd = -1 and a note. */
-int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err);
+int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
+	     struct rb_error *err);
 /* Create (or reuse) every map and write its initial bytes; frozen where read-only. */
 int load_maps(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
 	      const struct rb_load_opts *opts, struct rb_error *err);
