@@ -793,6 +793,8 @@ struct rb_loaded_prog_info {
 	const char *reason;  /* the log's last lines that hold the reason ("" when none) */
 	const char *explain; /* the refusal in words ("" when it loaded) */
 	uint32_t verified_insns;
+	uint32_t xlated_len; /* bytes of the program as translated by the verifier */
+	uint32_t jited_len;  /* bytes of JIT-compiled code (0: interpreted or JIT off) */
 };
 
 struct rb_loaded_map_info {

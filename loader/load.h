@@ -30,6 +30,7 @@ struct loaded_prog {
 	char *reason;
 	char *explain;
 	uint32_t verified_insns;
+	uint32_t xlated_len, jited_len; /* bytes, from the program info after load */
 	/* attach */
 	struct sys_attachment att;
 	char *target;
