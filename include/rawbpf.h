@@ -852,6 +852,76 @@ RB_API struct rb_trace_pipe *rb_trace_pipe_open(struct rb_error *err);
 RB_API int rb_trace_pipe_read(struct rb_trace_pipe *tp, char *buf, size_t len, int timeout_ms);
 RB_API void rb_trace_pipe_close(struct rb_trace_pipe *tp);
 
+/* ---- run: ring buffer and perf buffer records, printk lines (loader/events.c) ---- */
+
+/*
+ * One record from a ring buffer or perf event array map of a loaded object. type_id is
+ * the struct of the object's BTF it is decoded with (0: none, shown as bytes): the one
+ * named by event_type, else the only named struct whose size fits the record (a perf
+ * buffer pads records to 8 bytes after its 4-byte size field). text is that decoding, one
+ * line of compact JSON (NULL without a type, or when decoding failed: format_err says why).
+ */
+struct rb_event {
+	const char *map;	 /* the map's name */
+	uint32_t map_type;	 /* BPF_MAP_TYPE_RINGBUF or BPF_MAP_TYPE_PERF_EVENT_ARRAY */
+	int cpu;		 /* perf buffer: the CPU it came from; ring buffer: -1 */
+	const void *data;
+	size_t size;
+	uint32_t type_id;
+	const char *type_name;	 /* "struct event", or NULL */
+	bool type_first;	 /* the first record of this map and size decoded with it */
+	bool type_forced;	 /* named by event_type (else chosen by size) */
+	const char *text;
+	const char *format_err;
+};
+/* Return 0 to go on, negative to stop (the poll returns it). */
+typedef int (*rb_event_fn)(const struct rb_event *ev, void *ctx);
+/* The kernel dropped lost records of a perf buffer map on cpu (its ring was full). */
+typedef void (*rb_event_lost_fn)(const char *map, int cpu, uint64_t lost, void *ctx);
+/* A bpf_printk line from trace_pipe (no newline). */
+typedef void (*rb_event_line_fn)(const char *line, void *ctx);
+
+struct rb_event_reader_opts {
+	size_t sz;		   /* sizeof(struct rb_event_reader_opts) */
+	rb_event_fn on_event;	   /* required */
+	rb_event_lost_fn on_lost;  /* may be NULL */
+	rb_event_line_fn on_line;  /* non-NULL: trace_pipe is read in the same loop */
+	void *ctx;
+	const char *event_type;	   /* a struct name in the object's BTF ("event" or
+				    * "struct event"), NULL: choose by size */
+	size_t perf_pages;	   /* data pages per CPU for perf buffers (power of 2), 0: 64 */
+};
+
+struct rb_event_reader;
+
+/*
+ * A reader over every BPF_MAP_TYPE_RINGBUF and BPF_MAP_TYPE_PERF_EVENT_ARRAY map of l
+ * (perf buffers: one PERF_COUNT_SW_BPF_OUTPUT event per online CPU, stored in the map), all
+ * behind one epoll fd. l must outlive the reader. An unknown event_type is an error naming
+ * the struct; trace_pipe that cannot be opened is not (printk_note says why).
+ */
+RB_API int rb_event_reader_new(const struct rb_loaded *l, const struct rb_event_reader_opts *o,
+			       struct rb_event_reader **out, struct rb_error *err);
+/* Wait up to timeout_ms (-1: forever) and deliver what arrived: records delivered, 0 on
+ * timeout or a signal, the callback's negative return, or -errno with err filled. */
+RB_API long rb_event_reader_poll(struct rb_event_reader *r, int timeout_ms,
+				 struct rb_error *err);
+/* The epoll fd (readable when there is something to deliver), for a larger loop. */
+RB_API int rb_event_reader_fd(const struct rb_event_reader *r);
+/* How many maps it reads; why printk lines are not read ("" when they are or not asked). */
+RB_API size_t rb_event_reader_map_count(const struct rb_event_reader *r);
+RB_API const char *rb_event_reader_printk_note(const struct rb_event_reader *r);
+
+struct rb_event_stats {
+	uint64_t records;   /* delivered */
+	uint64_t discarded; /* ring buffer records the program discarded (skipped) */
+	uint64_t lost;	    /* perf buffer records the kernel dropped */
+	uint64_t lines;	    /* printk lines */
+};
+RB_API void rb_event_reader_stats(const struct rb_event_reader *r, struct rb_event_stats *out);
+/* Perf buffers' events are taken out of their maps; NULL is fine. */
+RB_API void rb_event_reader_free(struct rb_event_reader *r);
+
 /* Maps by fd, for reading results. */
 struct rb_map_fd_info {
 	uint32_t type, key_size, value_size, max_entries, map_flags, id;

@@ -3,6 +3,7 @@
 #ifndef RB_CLI_H
 #define RB_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,16 @@ int cmd_verify(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_unpin(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+
+/* load's run stage (rb2-output: loader/cli/load_events.c) */
+struct load_run_opts {
+	double duration;	       /* seconds; <= 0: until *stop */
+	bool json;		       /* print nothing while running */
+	const char *event_type;	       /* --event-type */
+	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM */
+};
+/* Stream records and printk lines; returns an exit status. */
+int load_run_events(const struct rb_loaded *l, const struct load_run_opts *o);
 
 /* Print "rawbpf: <msg>" to stderr (the library's sentence, or a usage problem). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

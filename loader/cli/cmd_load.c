@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "loader/cli/attach_flags.h"
 #include "loader/cli/cli.h"
@@ -31,10 +30,12 @@ static void usage(FILE *f)
 		"usage: rawbpf load OBJ [--prog NAME]... [--keep-going] [--no-attach] [--pin DIR]\n"
 		"                   [--pin-root DIR] [--duration SEC] [--map NAME.ATTR=N]...\n"
 		"                   [--type PROG=TYPE] [--btf FILE] [--log-level N] [--log-file F]\n"
-		"                   [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
+		"                   [--event-type NAME] [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
 		"Load the object's maps and programs, attach what its section names say, then show\n"
-		"bpf_printk output until Ctrl-C or --duration and print the maps; with --pin, pin\n"
-		"everything under DIR (progs/, maps/, links/) and exit.\n");
+		"ring buffer and perf buffer records (decoded with --event-type NAME's struct, or\n"
+		"the only struct of their size) and bpf_printk lines until Ctrl-C or --duration,\n"
+		"then print the maps; with --pin, pin everything under DIR (progs/, maps/, links/)\n"
+		"and exit.\n");
 }
 
 static void print_trace(const struct rb_trace_event *ev, void *ctx)
@@ -275,44 +276,6 @@ static int write_logs(const char *file, struct rb_loaded *l)
 	return 0;
 }
 
-static void run(double duration, bool json)
-{
-	struct rb_error e = { 0 };
-	struct rb_trace_pipe *tp = rb_trace_pipe_open(&e);
-	struct timespec t0, now;
-	char line[1024];
-
-	if (!tp)
-		cli_error("bpf_printk output will not be shown: %s", e.msg);
-	if (!json) {
-		if (duration > 0)
-			printf("running for %g s (Ctrl-C to stop)\n", duration);
-		else
-			printf("running until Ctrl-C\n");
-		fflush(stdout);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!stop) {
-		int r;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (duration > 0 &&
-		    (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >= duration)
-			break;
-		if (!tp) {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		r = rb_trace_pipe_read(tp, line, sizeof(line), 100);
-		if (r >= 0 && !json)
-			printf("%s\n", line);
-		fflush(stdout);
-	}
-	rb_trace_pipe_close(tp);
-}
-
 int cmd_load(int argc, char **argv)
 {
 	const char *path = NULL, *pin = NULL, *log_file = NULL, *btf = NULL;
@@ -323,6 +286,7 @@ int cmd_load(int argc, char **argv)
 	const char *types[MAX_PROGS];
 	size_t nprogs = 0, novs = 0, ntypes = 0;
 	bool no_attach = false, json = false;
+	struct load_run_opts ro = { .stop = &stop };
 	struct attach_flags af;
 	double duration = 0;
 	struct rb_error e = { 0 };
@@ -360,6 +324,8 @@ int cmd_load(int argc, char **argv)
 			lo.pin_root = argv[++i];
 		} else if (!strcmp(a, "--log-file") && has_val) {
 			log_file = argv[++i];
+		} else if (!strcmp(a, "--event-type") && has_val) {
+			ro.event_type = argv[++i];
 		} else if (!strcmp(a, "--btf") && has_val) {
 			btf = argv[++i];
 		} else if (!strcmp(a, "--type") && has_val && ntypes < MAX_PROGS) {
@@ -450,8 +416,10 @@ int cmd_load(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (!no_attach)
-		run(duration, json);
+	ro.duration = duration;
+	ro.json = json;
+	if (!no_attach && load_run_events(l, &ro))
+		rc = EXIT_INVALID;
 	rb_loaded_detach(l);
 	if (!json)
 		for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
