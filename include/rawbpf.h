@@ -820,6 +820,10 @@ struct rb_attach_opts {
 	int pid;		   /* uprobes: only this process; 0: every process */
 	const char *const *targets; /* "PROG=TARGET" */
 	size_t target_cnt;
+	/* perf_event programs sample the cpu-clock of every online CPU: perf_freq times a
+	 * second, or once every perf_period ns; both 0: 99 Hz (rb2-output) */
+	uint32_t perf_freq;
+	uint64_t perf_period;
 };
 RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
 				 struct rb_error *err);
@@ -921,6 +925,33 @@ struct rb_event_stats {
 RB_API void rb_event_reader_stats(const struct rb_event_reader *r, struct rb_event_stats *out);
 /* Perf buffers' events are taken out of their maps; NULL is fine. */
 RB_API void rb_event_reader_free(struct rb_event_reader *r);
+
+/* ---- run: programs that run once rather than on events (loader/run_once.c) ---- */
+
+enum rb_run_once {
+	RB_RUN_ONCE_NONE,    /* runs when its events fire (or is not attached) */
+	RB_RUN_ONCE_ITER,    /* an attached iterator: read it with rb_loaded_iter_open */
+	RB_RUN_ONCE_SYSCALL, /* a syscall program: run it with rb_loaded_run_syscall */
+};
+RB_API enum rb_run_once rb_loaded_prog_run_once(const struct rb_loaded *l, size_t prog);
+
+struct rb_syscall_run {
+	uint32_t retval;
+	void *ctx;	     /* the context after the run (the program may write it), or NULL */
+	size_t ctx_size;     /* bytes passed in (and back) */
+	uint32_t ctx_type_id; /* the struct the program's argument points to (object BTF), 0 */
+	char ctx_type[128];  /* "struct args", "" when unknown */
+	char *ctx_text;	     /* ctx formatted with ctx_type, one line of JSON, or NULL */
+};
+/*
+ * Run a loaded syscall program once with BPF_PROG_TEST_RUN. ctx (ctx_size bytes; NULL: none)
+ * is its argument, padded with zeros up to the size of the struct its argument points to;
+ * with no ctx, a zeroed struct of that type is passed when the BTF says which. out's
+ * pointers are malloc'd: rb_syscall_run_free releases them.
+ */
+RB_API int rb_loaded_run_syscall(const struct rb_loaded *l, size_t prog, const void *ctx,
+				 size_t ctx_size, struct rb_syscall_run *out, struct rb_error *err);
+RB_API void rb_syscall_run_free(struct rb_syscall_run *r);
 
 /* Maps by fd, for reading results. */
 struct rb_map_fd_info {

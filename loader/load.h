@@ -30,6 +30,7 @@ struct loaded_prog {
 	char *reason;
 	char *explain;
 	uint32_t verified_insns;
+	struct attach_perf *perf; /* perf_event programs: CPUs after the first (attach_perf.c) */
 	/* attach */
 	struct sys_attachment att;
 	char *target;

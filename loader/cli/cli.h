@@ -31,9 +31,19 @@ struct load_run_opts {
 	bool json;		       /* print nothing while running */
 	const char *event_type;	       /* --event-type */
 	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM */
+	const unsigned char *ctx;      /* --ctx for syscall programs */
+	size_t ctx_len;
+	bool once_only;		       /* every loaded program ran once: no loop */
 };
-/* Stream records and printk lines; returns an exit status. */
+/* Stream records and printk lines (duration < 0: until stopped, 0: what is there);
+ * returns an exit status. */
 int load_run_events(const struct rb_loaded *l, const struct load_run_opts *o);
+/* Read iterators, run syscall programs; sets once_only; returns an exit status. */
+int load_run_once(const struct rb_loaded *l, struct load_run_opts *o);
+/* --freq HZ or --period NS for perf_event programs; -1 (said why) when malformed. */
+int load_parse_sampling(struct rb_attach_opts *ao, const char *flag, const char *v);
+/* --ctx HEX into o; -1 (said why) when malformed. */
+int load_parse_ctx(struct load_run_opts *o, const char *hex);
 
 /* Print "rawbpf: <msg>" to stderr (the library's sentence, or a usage problem). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

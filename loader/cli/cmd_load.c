@@ -30,8 +30,11 @@ static void usage(FILE *f)
 		"usage: rawbpf load OBJ [--prog NAME]... [--keep-going] [--no-attach] [--pin DIR]\n"
 		"                   [--pin-root DIR] [--duration SEC] [--map NAME.ATTR=N]...\n"
 		"                   [--type PROG=TYPE] [--btf FILE] [--log-level N] [--log-file F]\n"
-		"                   [--event-type NAME] [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
-		"Load the object's maps and programs, attach what its section names say, then show\n"
+		"                   [--event-type NAME] [--ctx HEX] [--freq HZ | --period NS]\n"
+		"                   [--trace] [--json]\n"
+		ATTACH_FLAGS_USAGE "\n"
+		"Load the object's maps and programs, attach what its section names say, read its\n"
+		"iterators and run its syscall programs once (--ctx: their argument), then show\n"
 		"ring buffer and perf buffer records (decoded with --event-type NAME's struct, or\n"
 		"the only struct of their size) and bpf_printk lines until Ctrl-C or --duration,\n"
 		"then print the maps; with --pin, pin everything under DIR (progs/, maps/, links/)\n"
@@ -288,7 +291,7 @@ int cmd_load(int argc, char **argv)
 	bool no_attach = false, json = false;
 	struct load_run_opts ro = { .stop = &stop };
 	struct attach_flags af;
-	double duration = 0;
+	double duration = -1;
 	struct rb_error e = { 0 };
 	struct rb_object *obj = NULL;
 	struct rb_prepared *pp = NULL;
@@ -326,6 +329,12 @@ int cmd_load(int argc, char **argv)
 			log_file = argv[++i];
 		} else if (!strcmp(a, "--event-type") && has_val) {
 			ro.event_type = argv[++i];
+		} else if ((!strcmp(a, "--freq") || !strcmp(a, "--period")) && has_val) {
+			if (load_parse_sampling(&af.opts, a, argv[++i]) < 0)
+				return EXIT_USAGE;
+		} else if (!strcmp(a, "--ctx") && has_val) {
+			if (load_parse_ctx(&ro, argv[++i]) < 0)
+				return EXIT_USAGE;
 		} else if (!strcmp(a, "--btf") && has_val) {
 			btf = argv[++i];
 		} else if (!strcmp(a, "--type") && has_val && ntypes < MAX_PROGS) {
@@ -343,8 +352,8 @@ int cmd_load(int argc, char **argv)
 			char *end;
 
 			duration = strtod(argv[++i], &end);
-			if (*end || duration <= 0) {
-				cli_error("load: --duration takes a positive number of seconds");
+			if (*end || duration < 0) {
+				cli_error("load: --duration takes a number of seconds (0: stop at once)");
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(a, "--map") && has_val && novs < MAX_OVERRIDES) {
@@ -418,6 +427,8 @@ int cmd_load(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	ro.duration = duration;
 	ro.json = json;
+	if (!no_attach && load_run_once(l, &ro))
+		rc = EXIT_INVALID;
 	if (!no_attach && load_run_events(l, &ro))
 		rc = EXIT_INVALID;
 	rb_loaded_detach(l);
