@@ -2,7 +2,9 @@
 # rawbpf load's run stage on the ring buffer and perf buffer samples: while rawbpf runs, the
 # test starts a shell that execs /bin/true; the record of that execve must arrive decoded
 # with the object's `struct event` (chosen by size, or named with --event-type): the shell's
-# pid, comm "sh", filename "/bin/true". Also: an unknown --event-type lists the structs.
+# pid, comm "sh", filename "/bin/true". Records no struct describes are printed as hex, and
+# discarded ones counted (samples/events/raw_ring.bpf.c). An unknown --event-type lists the
+# structs.
 RAWBPF=${RAWBPF:-build/rawbpf}
 BUILD=${BUILD:-build}
 S=$BUILD/samples
@@ -29,7 +31,11 @@ run() {
 		sleep 0.1
 	done
 	grep -q '^running for' "$OUT" || fail "$obj: rawbpf did not start running"
-	sh -c 'echo $$ >"$1"; exec /bin/true' sh "$PIDF"
+	if [ "$obj" = events/raw_ring.bpf.o ]; then
+		python3 -c 'import os, sys; open(sys.argv[1], "w").write(str(os.getpid()))' "$PIDF"
+	else
+		sh -c 'echo $$ >"$1"; exec /bin/true' sh "$PIDF"
+	fi
 	wait "$RPID" || fail "$obj: rawbpf exited with $?"
 	RPID=
 	pid=$(cat "$PIDF")
@@ -51,7 +57,18 @@ grep -Eq '^events cpu [0-9]+: \{"pid":'"$pid"',"uid":0,"timestamp_ns":[0-9]+,"co
 [ "$(grep -c '^map events: records decoded as struct event (--event-type)$' "$OUT")" = 1 ] ||
 	fail "perfbuf: the named struct must be announced exactly once"
 
-# 3. an unknown struct: exit 1 and the structs it could have named
+# 3. no struct of the record's size: hex; every record sent after one discarded
+run events/raw_ring.bpf.o
+le=$(printf '%08x' "$pid" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/')
+grep -q "^events: 16 bytes: $le 0d f0 ed fe  88 77 66 55 44 33 22 11\$" "$OUT" ||
+	fail "raw_ring: no hex record of pid $pid ($le)"
+grep -q 'decoded as' "$OUT" && fail "raw_ring: nothing should be decoded"
+sum=$(sed -n 's/^\([0-9]*\) records, \([0-9]*\) discarded by the program.*/\1 \2/p' "$OUT")
+set -- $sum
+[ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ] && [ $(($1 - $2)) -le 2 ] && [ $(($2 - $1)) -le 2 ] ||
+	fail "raw_ring: records and discarded should match (got '$sum')"
+
+# 4. an unknown struct: exit 1 and the structs it could have named
 "$RAWBPF" load "$S/ringbuf.bpf.o" --duration 1 --event-type nosuch >"$OUT" 2>"$ERR"
 [ $? -eq 1 ] || fail "unknown --event-type must exit 1"
 grep -q "^rawbpf: --event-type 'nosuch': no struct or union of that name in the object's BTF; its named structs: .*struct event (160 bytes)" \
