@@ -31,6 +31,7 @@ struct loaded_prog {
 	char *explain;
 	uint32_t verified_insns;
 	uint32_t xlated_len, jited_len; /* bytes, from the program info after load */
+	struct attach_perf *perf; /* perf_event programs: CPUs after the first (attach_perf.c) */
 	/* attach */
 	struct sys_attachment att;
 	char *target;

@@ -34,6 +34,9 @@ static int attach_one(struct loaded_prog *lp, const struct obj_prog *p,
 	const struct secdef_attach *a = &p->attach;
 	int r;
 
+	r = attach_perf(lp, p, o, err); /* perf_event; notes for syscall and socket programs */
+	if (r != 1)
+		return r;
 	switch (a->kind) {
 	case SECDEF_TGT_TRACEPOINT:
 		if (!a->binary || !a->func)
@@ -88,12 +91,15 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 			continue;
 		r = attach_one(lp, p, o, &e);
 		if (r == 1) {
+			if (lp->att_note)
+				continue; /* unattached on purpose, and it says why */
 			lp->att_note = fmt("not attached: section '", p->sec_name,
 					   "' names no target of a kind rawbpf attaches yet");
 			continue;
 		}
 		if (r < 0) {
 			/* a failed attach leaves nothing behind */
+			attach_perf_detach(lp);
 			attach_probe_detach(lp);
 			sys_detach(&lp->att);
 			lp->att_err = r;
@@ -123,6 +129,7 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 RB_API void rb_loaded_detach(struct rb_loaded *l)
 {
 	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;) {
+		attach_perf_detach(&l->progs[i]);
 		attach_probe_detach(&l->progs[i]);
 		sys_detach(&l->progs[i].att);
 	}
