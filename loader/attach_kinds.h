@@ -18,7 +18,15 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 	       struct rb_error *e);
 int attach_iter(struct loaded_prog *lp, const struct obj_prog *p, struct rb_error *e);
-/* Undo attach_probe's dynamic probe, if any. */
+/* usdt: every site of BINARY:PROVIDER:NAME, argument specs into the object's USDT maps. */
+int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
+		const struct rb_attach_opts *o, struct rb_error *e);
+/* "BINARY:PROVIDER:NAME" (the binary may hold ':'); -EINVAL when malformed or too long. */
+int usdt_parse_target(const char *t, char *bin, size_t binlen, char *prov, size_t provlen,
+		      char *name, size_t namelen);
+/* The run-time address of path's file offset in a process, from its maps file. */
+int usdt_runtime_ip(const char *maps, const char *path, uint64_t file_off, uint64_t *ip);
+/* Undo attach_probe's/attach_usdt's dynamic probes, if any. */
 void attach_probe_detach(struct loaded_prog *lp);
 
 #endif

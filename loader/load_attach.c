@@ -27,7 +27,7 @@ static char *fmt(const char *a, const char *b, const char *c)
 	return s;
 }
 
-static int attach_one(struct loaded_prog *lp, const struct obj_prog *p,
+static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
 		      const struct rb_attach_opts *o, struct rb_error *err)
 {
 	const struct secdef_attach *a = &p->attach;
@@ -58,6 +58,8 @@ static int attach_one(struct loaded_prog *lp, const struct obj_prog *p,
 	case SECDEF_TGT_UPROBE:
 	case SECDEF_TGT_URETPROBE:
 		return attach_probe(lp, p, o, err);
+	case SECDEF_TGT_USDT:
+		return attach_usdt(l, lp, p, o, err);
 	default:
 		break;
 	}
@@ -85,7 +87,7 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 
 		if (lp->fd < 0 || lp->att.how != SYS_ATTACH_NONE)
 			continue;
-		r = attach_one(lp, p, o, &e);
+		r = attach_one(l, lp, p, o, &e);
 		if (r == 1) {
 			lp->att_note = fmt("not attached: section '", p->sec_name,
 					   "' names no target of a kind rawbpf attaches yet");
