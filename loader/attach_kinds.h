@@ -18,6 +18,9 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 	       struct rb_error *e);
 int attach_iter(struct loaded_prog *lp, const struct obj_prog *p, struct rb_error *e);
+/* uprobe.multi/kprobe.multi (and their return forms): functions matching a glob. */
+int attach_multi(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
+		 struct rb_error *e);
 /* usdt: every site of BINARY:PROVIDER:NAME, argument specs into the object's USDT maps. */
 int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
 		const struct rb_attach_opts *o, struct rb_error *e);

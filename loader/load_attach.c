@@ -60,6 +60,12 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 		return attach_probe(lp, p, o, err);
 	case SECDEF_TGT_USDT:
 		return attach_usdt(l, lp, p, o, err);
+	case SECDEF_TGT_UPROBE_MULTI:
+	case SECDEF_TGT_KPROBE_MULTI:
+		r = attach_multi(lp, p, o, err);
+		if (r != 1)
+			return r;
+		break;
 	default:
 		break;
 	}

@@ -967,6 +967,112 @@ static int t_usdt(struct run *r)
 	return 0;
 }
 
+/* A probe with three arguments of different kinds (register, constant, register/memory). */
+__attribute__((noinline)) void oracle_usdt_args(long x)
+{
+	long y = x * 100 + 4;
+
+	DTRACE_PROBE3(rawbpf, oracle_args, x, -7, y);
+	asm volatile("" : : "r"(y) : "memory");
+}
+
+static int t_usdt_args(struct run *r)
+{
+	struct {
+		__u64 hits;
+		__s64 arg_cnt, args[3];
+	} s = {0};
+	__u32 zero = 0;
+
+	if (open_sample(r) || load(r))
+		return -1;
+	if (add_link(r,
+		     bpf_program__attach_usdt(bpf_object__find_program_by_name(r->obj, "on_args"),
+					      getpid(), "/proc/self/exe", "rawbpf", "oracle_args",
+					      NULL),
+		     "usdt rawbpf:oracle_args"))
+		return -1;
+	for (long i = 1; i <= N_CALLS; i++)
+		oracle_usdt_args(i);
+	if (lookup(r, "seen", &zero, &s, sizeof(s)) || s.hits != N_CALLS || s.arg_cnt != 3 ||
+	    s.args[0] != N_CALLS || s.args[1] != -7 || s.args[2] != N_CALLS * 100 + 4)
+		return failf(r, "hits %llu arg_cnt %lld args %lld %lld %lld", s.hits, s.arg_cnt,
+			     s.args[0], s.args[1], s.args[2]);
+	okf(r, "%d hits, 3 arguments, last %lld %lld %lld", N_CALLS, s.args[0], s.args[1],
+	    s.args[2]);
+	return 0;
+}
+
+/* uprobe_multi's programs on two functions of this program. */
+__attribute__((noinline)) long oracle_multi_a(long x)
+{
+	asm volatile("" ::: "memory");
+	return x + 1;
+}
+
+__attribute__((noinline)) long oracle_multi_b(long x)
+{
+	asm volatile("" ::: "memory");
+	return x + 2;
+}
+
+/*
+ * libbpf 1.1.2 predates uprobe.multi (1.3): the programs are loaded as plain kprobe-type
+ * programs and attached as one uprobe per function, which runs the same BPF code.
+ */
+static int t_uprobe_multi(struct run *r)
+{
+	static const char *const funcs[] = {"oracle_multi_a", "oracle_multi_b"};
+	struct {
+		__u64 calls, arg_sum, returns;
+		__s64 ret_sum;
+	} s = {0};
+	struct bpf_program *entry, *ret;
+	__u32 zero = 0;
+
+	if (open_sample(r))
+		return -1;
+	entry = bpf_object__find_program_by_name(r->obj, "on_entry");
+	ret = bpf_object__find_program_by_name(r->obj, "on_return");
+	if (!entry || !ret)
+		return failf(r, "programs on_entry/on_return not found");
+	bpf_program__set_type(entry, BPF_PROG_TYPE_KPROBE);
+	bpf_program__set_type(ret, BPF_PROG_TYPE_KPROBE);
+	if (load(r))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, eo, .func_name = funcs[i]);
+		LIBBPF_OPTS(bpf_uprobe_opts, ro, .func_name = funcs[i], .retprobe = true);
+
+		if (add_link(r, bpf_program__attach_uprobe_opts(entry, 0, "/proc/self/exe", 0, &eo),
+			     "uprobe") ||
+		    add_link(r, bpf_program__attach_uprobe_opts(ret, 0, "/proc/self/exe", 0, &ro),
+			     "uretprobe"))
+			return -1;
+	}
+	oracle_multi_a(10);
+	oracle_multi_b(20);
+	if (lookup(r, "mstats", &zero, &s, sizeof(s)) || s.calls != 2 || s.arg_sum != 30 ||
+	    s.returns != 2 || s.ret_sum != 33)
+		return failf(r, "calls %llu arg_sum %llu returns %llu ret_sum %lld", s.calls,
+			     s.arg_sum, s.returns, s.ret_sum);
+	okf(r, "2 calls (args sum 30), 2 returns (sum 33), as single uprobes: libbpf 1.1.2 has "
+	       "no uprobe.multi");
+	return 0;
+}
+
+static int t_kprobe_multi(struct run *r)
+{
+	char v[32];
+
+	kconfig_value("CONFIG_FPROBE", v, sizeof(v));
+	if (v[0] == 'y') {
+		okf(r, "not checked: only the no-fprobe case is covered");
+		return 1;
+	}
+	return expect_fail(r, 1, "kernel built without CONFIG_FPROBE: no kprobe_multi link");
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct run *r); /* 0 ok, 1 skip, -1 fail */
@@ -994,6 +1100,9 @@ static const struct {
 	{"lsm", t_lsm},
 	{"kprobe", t_kprobe},
 	{"usdt", t_usdt},
+	{"usdt_args", t_usdt_args},
+	{"uprobe_multi", t_uprobe_multi},
+	{"kprobe_multi", t_kprobe_multi},
 };
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
