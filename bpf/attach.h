@@ -16,6 +16,7 @@ enum sys_attach_how {
 	SYS_ATTACH_LINK,	 /* a BPF link fd (detach: close it) */
 	SYS_ATTACH_PERF_IOCTL,	 /* a perf event with the program set by ioctl (disable, close) */
 	SYS_ATTACH_RAW_TP,	 /* an fd from BPF_RAW_TRACEPOINT_OPEN (close it) */
+	SYS_ATTACH_NETLINK,	 /* a tc filter made over netlink: its owner deletes it, no fd */
 };
 
 struct sys_attachment {

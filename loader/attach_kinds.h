@@ -29,6 +29,8 @@ int usdt_parse_target(const char *t, char *bin, size_t binlen, char *prov, size_
 		      char *name, size_t namelen);
 /* The run-time address of path's file offset in a process, from its maps file. */
 int usdt_runtime_ip(const char *maps, const char *path, uint64_t file_off, uint64_t *ip);
+/* Remove attach_net's netlink tc filter, if any. */
+void attach_net_detach(struct loaded_prog *lp);
 /* Undo attach_probe's/attach_usdt's dynamic probes, if any. */
 void attach_probe_detach(struct loaded_prog *lp);
 

@@ -38,6 +38,7 @@ struct loaded_prog {
 	uint32_t link_id;
 	struct dynprobe *probe; /* uprobe/kprobe/usdt attachments (attach_probe.c, attach_usdt.c) */
 	size_t probe_cnt;	/* entries of probe (usdt: one per probe site) */
+	struct nl_tc_filter *tc; /* a netlink cls_bpf attachment (attach_net.c) */
 };
 
 struct rb_loaded {

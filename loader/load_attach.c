@@ -102,6 +102,7 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 		if (r < 0) {
 			/* a failed attach leaves nothing behind */
 			attach_probe_detach(lp);
+			attach_net_detach(lp);
 			sys_detach(&lp->att);
 			lp->att_err = r;
 			lp->att_note = strdup(e.msg);
@@ -116,8 +117,9 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 				lp->link_id = info.id;
 			lp->att_note = strdup("BPF link");
 		} else {
-			lp->att_note = strdup(lp->att.how == SYS_ATTACH_RAW_TP
-						      ? "raw tracepoint fd"
+			lp->att_note = strdup(lp->att.how == SYS_ATTACH_RAW_TP ? "raw tracepoint fd"
+					      : lp->att.how == SYS_ATTACH_NETLINK
+						      ? "netlink cls_bpf filter (direct action)"
 						      : "perf event (PERF_EVENT_IOC_SET_BPF)");
 		}
 		trace_emit(RB_TRACE_STAGE, "attach", 0, 0, "program '%s': %s (%s)", p->name,
@@ -131,6 +133,7 @@ RB_API void rb_loaded_detach(struct rb_loaded *l)
 {
 	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;) {
 		attach_probe_detach(&l->progs[i]);
+		attach_net_detach(&l->progs[i]);
 		sys_detach(&l->progs[i].att);
 	}
 }
@@ -178,7 +181,8 @@ RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_e
 
 		r = pin_at(lp->fd, dir, "progs", name, err);
 		/* perf-event attachments (no link) cannot be pinned: they end with the process */
-		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL)
+		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL &&
+		    lp->att.how != SYS_ATTACH_NETLINK)
 			r = pin_at(lp->att.fd, dir, "links", name, err);
 	}
 	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpf/netlink.h"
 #include "bpf/sys.h"
 #include "rawbpf.h"
 #include "testlib.h"
@@ -342,6 +344,92 @@ START_TEST(tcx_ingress_counts)
 }
 END_TEST
 
+/*
+ * tc through netlink (what kernels before 6.6 get): a clsact qdisc and a cls_bpf filter in
+ * direct-action mode; detach removes both, or only the filter when the qdisc was there.
+ */
+static void tc_netlink_on_veth(bool qdisc_there)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .ifname = "va", .tc_netlink = true };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	uint64_t bss[2] = { 0 };
+	uint32_t zero = 0;
+	int r, idx;
+
+	net_setup();
+	idx = (int)if_nametoindex("va");
+	ck_assert_int_gt(idx, 0);
+	if (qdisc_there)
+		sh("tc qdisc add dev va clsact");
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), qdisc_there);
+	load(&o, "tcx_count.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, "tc ingress (netlink) va");
+	ck_assert_str_eq(ar.note, "netlink cls_bpf filter (direct action)");
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 1);
+	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 1);
+	ck_assert_int_eq(nl_tc_count_filters(idx, true, &e), 0);
+	send_from_peer(4, 100);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	ck_assert_uint_ge(bss[0], 4);
+	ck_assert_uint_ge(bss[1], 4 * 142);
+	rb_loaded_detach(o.l);
+	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 0);
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), qdisc_there);
+	bss[0] = 0;
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	r = (int)bss[0];
+	send_from_peer(3, 100); /* detached: not counted */
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	ck_assert_int_eq((int)bss[0], r);
+	unload(&o);
+	net_teardown();
+}
+
+START_TEST(tc_netlink_ingress_counts)
+{
+	tc_netlink_on_veth(false);
+}
+END_TEST
+
+START_TEST(tc_netlink_keeps_a_qdisc_it_did_not_make)
+{
+	tc_netlink_on_veth(true);
+}
+END_TEST
+
+/* A classic "tc" section's direction comes from the target: IFNAME:egress. */
+START_TEST(tc_netlink_direction_from_target)
+{
+	const char *targets[1] = { "count_ingress=va:egress" };
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .targets = targets, .target_cnt = 1,
+				     .tc_netlink = true };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	int r, idx;
+
+	net_setup();
+	idx = (int)if_nametoindex("va");
+	load(&o, "tcx_count.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, "tc egress (netlink) va");
+	ck_assert_int_eq(nl_tc_count_filters(idx, true, &e), 1);
+	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 0);
+	rb_loaded_detach(o.l);
+	ck_assert_int_eq(nl_tc_count_filters(idx, true, &e), 0);
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 0);
+	unload(&o);
+	net_teardown();
+}
+END_TEST
+
 /* ---- cgroup_skb: the test moves itself into a fresh cgroup v2 directory */
 
 static char cg_root[256], cg_dir[300], cg_mounted[64];
@@ -500,6 +588,9 @@ int main(void)
 	tcase_add_test(t, xdp_generic_counts_udp);
 	tcase_add_test(t, xdp_needs_an_interface);
 	tcase_add_test(t, tcx_ingress_counts);
+	tcase_add_test(t, tc_netlink_ingress_counts);
+	tcase_add_test(t, tc_netlink_keeps_a_qdisc_it_did_not_make);
+	tcase_add_test(t, tc_netlink_direction_from_target);
 	tcase_add_test(t, cgroup_skb_counts_both_ways);
 	tcase_add_test(t, cgroup_needs_a_path);
 	tcase_add_test(t, iter_task_lists_our_pid);
