@@ -39,6 +39,7 @@ struct loaded_prog {
 	struct dynprobe *probe; /* uprobe/kprobe/usdt attachments (attach_probe.c, attach_usdt.c) */
 	size_t probe_cnt;	/* entries of probe (usdt: one per probe site) */
 	struct nl_tc_filter *tc; /* a netlink cls_bpf attachment (attach_net.c) */
+	int map_att_fd;		 /* SYS_ATTACH_MAP: the sockmap it is attached to (attach_sock.c) */
 };
 
 struct rb_loaded {

@@ -69,6 +69,9 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 	default:
 		break;
 	}
+	r = attach_sock(l, lp, p, o, err);
+	if (r != 1)
+		return r;
 	r = attach_net(lp, p, o, err);
 	if (r != 1)
 		return r;
@@ -103,6 +106,7 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 			/* a failed attach leaves nothing behind */
 			attach_probe_detach(lp);
 			attach_net_detach(lp);
+			attach_sock_detach(lp, p);
 			sys_detach(&lp->att);
 			lp->att_err = r;
 			lp->att_note = strdup(e.msg);
@@ -120,6 +124,8 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 			lp->att_note = strdup(lp->att.how == SYS_ATTACH_RAW_TP ? "raw tracepoint fd"
 					      : lp->att.how == SYS_ATTACH_NETLINK
 						      ? "netlink cls_bpf filter (direct action)"
+					      : lp->att.how == SYS_ATTACH_MAP
+						      ? "BPF_PROG_ATTACH on the map"
 						      : "perf event (PERF_EVENT_IOC_SET_BPF)");
 		}
 		trace_emit(RB_TRACE_STAGE, "attach", 0, 0, "program '%s': %s (%s)", p->name,
@@ -134,6 +140,7 @@ RB_API void rb_loaded_detach(struct rb_loaded *l)
 	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;) {
 		attach_probe_detach(&l->progs[i]);
 		attach_net_detach(&l->progs[i]);
+		attach_sock_detach(&l->progs[i], &l->obj->progs[l->progs[i].obj_prog]);
 		sys_detach(&l->progs[i].att);
 	}
 }
@@ -182,7 +189,7 @@ RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_e
 		r = pin_at(lp->fd, dir, "progs", name, err);
 		/* perf-event attachments (no link) cannot be pinned: they end with the process */
 		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL &&
-		    lp->att.how != SYS_ATTACH_NETLINK)
+		    lp->att.how != SYS_ATTACH_NETLINK && lp->att.how != SYS_ATTACH_MAP)
 			r = pin_at(lp->att.fd, dir, "links", name, err);
 	}
 	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/sdt.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -879,6 +880,104 @@ static int t_uprobe(struct run *r)
 	return 0;
 }
 
+static int sk_lookup_body(struct run *r)
+{
+	__u32 key, next, *prev = NULL;
+	__u64 n, total = 0;
+	int ns, fd;
+
+	if (private_lo(r) || open_sample(r) || load(r))
+		return -1;
+	ns = open("/proc/self/ns/net", O_RDONLY);
+	if (ns < 0)
+		return failf(r, "/proc/self/ns/net: %s", strerror(errno));
+	if (add_link(r,
+		     bpf_program__attach_netns(
+			     bpf_object__find_program_by_name(r->obj, "count_lookups"), ns),
+		     "sk_lookup on the netns"))
+		return -1;
+	close(ns);
+	send_udp(N_CALLS);
+	fd = bpf_map__fd(map(r, "lookups"));
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &n))
+			total += n;
+	}
+	if (total != N_CALLS)
+		return failf(r, "%llu lookups after %d datagrams", total, N_CALLS);
+	okf(r, "%llu lookups after %d datagrams", total, N_CALLS);
+	return 0;
+}
+
+static int t_sk_lookup(struct run *r)
+{
+	return in_child(r, sk_lookup_body);
+}
+
+static int sockmap_body(struct run *r)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	struct timeval tv = {.tv_sec = 2};
+	struct {
+		__u64 count, bytes;
+	} sent = {0}, recvd = {0};
+	socklen_t sl = sizeof(a);
+	__u32 k0 = 0, k1 = 1, v;
+	int lsn, cli, srv, mfd, got = 0;
+	char buf[64];
+
+	if (private_lo(r) || open_sample(r) || load(r))
+		return -1;
+	mfd = bpf_map__fd(map(r, "socks"));
+	if (bpf_prog_attach(bpf_program__fd(bpf_object__find_program_by_name(r->obj, "on_send")),
+			    mfd, BPF_SK_MSG_VERDICT, 0) ||
+	    bpf_prog_attach(
+		    bpf_program__fd(bpf_object__find_program_by_name(r->obj, "on_receive")), mfd,
+		    BPF_SK_SKB_STREAM_VERDICT, 0))
+		return failf(r, "bpf_prog_attach to the sockmap: %s", strerror(errno));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lsn = socket(AF_INET, SOCK_STREAM, 0);
+	cli = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(lsn, (struct sockaddr *)&a, sizeof(a)) || listen(lsn, 1) ||
+	    getsockname(lsn, (struct sockaddr *)&a, &sl) ||
+	    connect(cli, (struct sockaddr *)&a, sizeof(a)))
+		return failf(r, "TCP pair: %s", strerror(errno));
+	srv = accept(lsn, NULL, NULL);
+	setsockopt(cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	v = cli;
+	if (srv < 0 || bpf_map_update_elem(mfd, &k0, &v, BPF_ANY))
+		return failf(r, "socket into the sockmap: %s", strerror(errno));
+	for (int i = 0; i < 3; i++)
+		if (send(cli, "hello", 5, 0) != 5)
+			return failf(r, "send: %s", strerror(errno));
+	while (got < 15) {
+		ssize_t n = recv(srv, buf, sizeof(buf), 0);
+
+		if (n <= 0)
+			return failf(r, "recv on the server: %s", strerror(errno));
+		got += (int)n;
+	}
+	if (send(srv, "abcd", 4, 0) != 4 || recv(cli, buf, sizeof(buf), 0) != 4)
+		return failf(r, "reply: %s", strerror(errno));
+	if (lookup(r, "io", &k0, &sent, sizeof(sent)) || lookup(r, "io", &k1, &recvd, sizeof(recvd)) ||
+	    sent.count != 3 || sent.bytes != 15 || recvd.count < 1 || recvd.bytes != 4)
+		return failf(r, "sent %llu/%llu received %llu/%llu", sent.count, sent.bytes,
+			     recvd.count, recvd.bytes);
+	okf(r, "sk_msg saw 3 sends (15 bytes), sk_skb %llu receive(s) (4 bytes)", recvd.count);
+	close(cli);
+	close(srv);
+	close(lsn);
+	return 0;
+}
+
+static int t_sockmap(struct run *r)
+{
+	return in_child(r, sockmap_body);
+}
+
 /* Samples that cannot run on the development kernel: load (and maybe attach) must fail. */
 static int expect_fail(struct run *r, int at_attach, const char *reason)
 {
@@ -1103,6 +1202,8 @@ static const struct {
 	{"usdt_args", t_usdt_args},
 	{"uprobe_multi", t_uprobe_multi},
 	{"kprobe_multi", t_kprobe_multi},
+	{"sk_lookup", t_sk_lookup},
+	{"sockmap", t_sockmap},
 };
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
