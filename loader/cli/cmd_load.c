@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "loader/cli/attach_flags.h"
 #include "loader/cli/cli.h"
@@ -32,12 +31,17 @@ static void usage(FILE *f)
 		"usage: rawbpf load OBJ [--prog NAME]... [--keep-going] [--no-attach] [--pin DIR]\n"
 		"                   [--pin-root DIR] [--duration SEC] [--map NAME.ATTR=N]...\n"
 		"                   [--type PROG=TYPE] [--btf FILE] [--log-level N] [--log-file F]\n"
-		"                   [--set VAR=VALUE]... [--print-limit N] [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
-		"Load the object's maps and programs, attach what its section names say, then show\n"
-		"bpf_printk output until Ctrl-C or --duration and print the maps (typed with BTF,\n"
-		"64 entries each unless --print-limit N; 0: all); with --pin, pin everything under\n"
-		"DIR (progs/, maps/, links/) and exit. --set VAR=VALUE sets a global variable (a\n"
-		"const volatile knob in .rodata, or .data/.bss) before load.\n");
+		"                   [--set VAR=VALUE]... [--print-limit N] [--event-type NAME]\n"
+		"                   [--ctx HEX] [--freq HZ | --period NS] [--trace] [--json]\n"
+		ATTACH_FLAGS_USAGE "\n"
+		"Load the object's maps and programs, attach what its section names say, read its\n"
+		"iterators and run its syscall programs once (--ctx: their argument), then show\n"
+		"ring buffer and perf buffer records (decoded with --event-type NAME's struct, or\n"
+		"the only struct of their size) and bpf_printk lines until Ctrl-C or --duration,\n"
+		"then print the maps (typed with BTF, 64 entries each unless --print-limit N; 0: all);\n"
+		"with --pin, pin everything under DIR (progs/, maps/, links/) and exit. --set\n"
+		"VAR=VALUE sets a global variable (a const volatile knob in .rodata, or .data/.bss)\n"
+		"before load.\n");
 }
 
 static void print_trace(const struct rb_trace_event *ev, void *ctx)
@@ -212,44 +216,6 @@ static int write_logs(const char *file, struct rb_loaded *l)
 	return 0;
 }
 
-static void run(double duration, bool json)
-{
-	struct rb_error e = { 0 };
-	struct rb_trace_pipe *tp = rb_trace_pipe_open(&e);
-	struct timespec t0, now;
-	char line[1024];
-
-	if (!tp)
-		cli_error("bpf_printk output will not be shown: %s", e.msg);
-	if (!json) {
-		if (duration > 0)
-			printf("running for %g s (Ctrl-C to stop)\n", duration);
-		else
-			printf("running until Ctrl-C\n");
-		fflush(stdout);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!stop) {
-		int r;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (duration > 0 &&
-		    (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >= duration)
-			break;
-		if (!tp) {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		r = rb_trace_pipe_read(tp, line, sizeof(line), 100);
-		if (r >= 0 && !json)
-			printf("%s\n", line);
-		fflush(stdout);
-	}
-	rb_trace_pipe_close(tp);
-}
-
 int cmd_load(int argc, char **argv)
 {
 	const char *path = NULL, *pin = NULL, *log_file = NULL, *btf = NULL;
@@ -262,8 +228,9 @@ int cmd_load(int argc, char **argv)
 	size_t nsets = 0;
 	size_t nprogs = 0, novs = 0, ntypes = 0;
 	bool no_attach = false, json = false;
+	struct load_run_opts ro = { .stop = &stop };
 	struct attach_flags af;
-	double duration = 0;
+	double duration = -1;
 	unsigned long print_limit = MAP_PRINT_LIMIT;
 	struct rb_error e = { 0 };
 	struct rb_object *obj = NULL;
@@ -300,6 +267,14 @@ int cmd_load(int argc, char **argv)
 			lo.pin_root = argv[++i];
 		} else if (!strcmp(a, "--log-file") && has_val) {
 			log_file = argv[++i];
+		} else if (!strcmp(a, "--event-type") && has_val) {
+			ro.event_type = argv[++i];
+		} else if ((!strcmp(a, "--freq") || !strcmp(a, "--period")) && has_val) {
+			if (load_parse_sampling(&af.opts, a, argv[++i]) < 0)
+				return EXIT_USAGE;
+		} else if (!strcmp(a, "--ctx") && has_val) {
+			if (load_parse_ctx(&ro, argv[++i]) < 0)
+				return EXIT_USAGE;
 		} else if (!strcmp(a, "--btf") && has_val) {
 			btf = argv[++i];
 		} else if (!strcmp(a, "--type") && has_val && ntypes < MAX_PROGS) {
@@ -317,8 +292,8 @@ int cmd_load(int argc, char **argv)
 			char *end;
 
 			duration = strtod(argv[++i], &end);
-			if (*end || duration <= 0) {
-				cli_error("load: --duration takes a positive number of seconds");
+			if (*end || duration < 0) {
+				cli_error("load: --duration takes a number of seconds (0: stop at once)");
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(a, "--map") && has_val && novs < MAX_OVERRIDES) {
@@ -406,8 +381,12 @@ int cmd_load(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (!no_attach)
-		run(duration, json);
+	ro.duration = duration;
+	ro.json = json;
+	if (!no_attach && load_run_once(l, &ro))
+		rc = EXIT_INVALID;
+	if (!no_attach && load_run_events(l, &ro))
+		rc = EXIT_INVALID;
 	rb_loaded_detach(l);
 	if (!json)
 		for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
