@@ -25,8 +25,8 @@ grep -Eq '^  \{"comm":"rawbpf"\} = [1-9][0-9]*$' "$OUT" || fail "rawbpf's own sy
 BIN=$(mktemp -d)
 i=0
 while [ $i -lt 70 ]; do cp /bin/true "$BIN/rbp$i"; i=$((i + 1)); done
-( sleep 0.5; i=0; while [ $i -lt 70 ]; do "$BIN/rbp$i"; i=$((i + 1)); done ) &
-"$RAWBPF" load "$S/syscount.bpf.o" --duration 2 >"$OUT" 2>"$ERR" || fail "syscount load (70 names)"
+( sleep 0.3; i=0; while [ $i -lt 70 ]; do "$BIN/rbp$i"; i=$((i + 1)); done ) &
+"$RAWBPF" load "$S/syscount.bpf.o" --duration 5 >"$OUT" 2>"$ERR" || fail "syscount load (70 names)"
 wait
 rm -rf "$BIN"
 [ "$(sed -n '/^map syscalls/,/^map /p' "$OUT" | grep -c '^  {"comm":')" -eq 64 ] ||
