@@ -193,13 +193,40 @@ static int count_fds(void)
 	return n;
 }
 
-static int count_ids(enum sys_obj_kind kind)
+static uint32_t max_id(enum sys_obj_kind kind)
 {
-	uint32_t id = 0;
-	int n = 0;
+	uint32_t id = 0, last = 0;
 
 	while (sys_get_next_id(kind, id, &id) == 0)
-		n++;
+		last = id;
+	return last;
+}
+
+/*
+ * Programs or maps named `name` created after `since`: ours if they exist, since other tests
+ * may create objects of their own beside us (ids only grow).
+ */
+static int count_named_since(enum sys_obj_kind kind, uint32_t since, const char *name)
+{
+	uint32_t id = since;
+	int n = 0;
+
+	while (sys_get_next_id(kind, id, &id) == 0) {
+		union {
+			struct bpf_prog_info p;
+			struct bpf_map_info m;
+		} info;
+		uint32_t len = sizeof(info);
+		int fd = sys_get_fd_by_id(kind, id);
+
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (sys_obj_get_info(fd, &info, &len) == 0 &&
+		    !strcmp(kind == SYS_OBJ_PROG ? info.p.name : info.m.name, name))
+			n++;
+		close(fd);
+	}
 	return n;
 }
 
@@ -207,7 +234,8 @@ START_TEST(refused_load_leaves_nothing_behind)
 {
 	struct rb_error e = { 0 };
 	struct loaded_obj o;
-	int fds = count_fds(), progs = count_ids(SYS_OBJ_PROG), maps = count_ids(SYS_OBJ_MAP);
+	int fds = count_fds();
+	uint32_t progs = max_id(SYS_OBJ_PROG), maps = max_id(SYS_OBJ_MAP);
 	int r;
 
 	/* map_value_oob: its map is created, then the verifier refuses the program */
@@ -220,8 +248,13 @@ START_TEST(refused_load_leaves_nothing_behind)
 	rb_object_close(o.obj);
 	ck_assert_int_eq(count_fds(), fds);
 	/* other tests may run beside us: allow others' objects, never ours */
-	ck_assert_int_le(count_ids(SYS_OBJ_PROG), progs);
-	ck_assert_int_le(count_ids(SYS_OBJ_MAP), maps);
+	ck_assert_int_eq(count_named_since(SYS_OBJ_PROG, progs, "map_value_oob"), 0);
+	ck_assert_int_eq(count_named_since(SYS_OBJ_MAP, maps, "table"), 0);
+	/* the check sees objects that do exist: a loaded sample's program and map */
+	ck_assert_int_eq(load_sample("counter.bpf.o", NULL, &o, &e), 0);
+	ck_assert_int_ge(count_named_since(SYS_OBJ_PROG, progs, "count_getpid"), 1);
+	ck_assert_int_ge(count_named_since(SYS_OBJ_MAP, maps, "counts"), 1);
+	unload(&o);
 }
 END_TEST
 
