@@ -153,9 +153,12 @@ static int pin_at(int fd, const char *dir, const char *kind, const char *name,
 		return 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, kind, name) >= sizeof(path))
 		return rb_errorf(err, -ENAMETOOLONG, "pin path under '%s' is too long", dir);
-	/* bpffs names may not hold '/': internal map names have none, but be safe */
+	/*
+	 * bpffs refuses names with '/' or '.' (EPERM): internal maps ("obj.rodata") are pinned
+	 * with '_' instead, the name libbpf gives the same pin.
+	 */
 	for (char *s = path + strlen(dir) + strlen(kind) + 2; *s; s++)
-		if (*s == '/')
+		if (*s == '/' || *s == '.')
 			*s = '_';
 	return sys_pin_fd(fd, path, err);
 }

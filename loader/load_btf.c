@@ -26,6 +26,40 @@ static bool have(enum probe_feature f)
 	return probe_feature(f)->state != PROBE_NO;
 }
 
+static int vsi_by_offset(const void *a, const void *b)
+{
+	const struct btf_var_secinfo *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * .kconfig has no ELF section: the loader lays its externs out itself (kcfg_off), and the
+ * map's value type, this DATASEC, must say the same (the kernel checks the size).
+ */
+static int fix_kconfig(const struct rb_object *obj, uint32_t *size,
+		       struct btf_var_secinfo *vars, uint16_t vlen)
+{
+	for (size_t i = 0; i < obj->map_cnt; i++)
+		if (obj->maps[i].kind == OBJ_MAP_KCONFIG)
+			*size = obj->maps[i].value_size;
+	for (uint16_t v = 0; v < vlen; v++) {
+		const char *vname = btf_name_of(obj->btf, vars[v].type);
+
+		for (size_t k = 0; vname && k < obj->extern_cnt; k++) {
+			const struct obj_extern *x = &obj->externs[k];
+
+			if (x->kind == OBJ_EXT_KCONFIG && !strcmp(x->name, vname)) {
+				vars[v].offset = x->kcfg_off;
+				break;
+			}
+		}
+	}
+	/* The kernel wants the entries in offset order; the layout sorted them by alignment. */
+	qsort(vars, vlen, sizeof(*vars), vsi_by_offset);
+	return 0;
+}
+
 /* DATASEC size from its ELF section, entry offsets from the symbols in that section. */
 static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uint32_t *size,
 		       struct btf_var_secinfo *vars, uint16_t vlen, void *ctx, struct rb_error *e)
@@ -34,8 +68,10 @@ static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uin
 	const struct elf_section *sec = elf_file_section(&obj->elf, name);
 
 	(void)id;
+	if (!sec && !strcmp(name, ".kconfig"))
+		return fix_kconfig(obj, size, vars, vlen);
 	if (!sec)
-		return 0; /* .kconfig, .ksyms: laid out by the sanitiser */
+		return 0; /* .ksyms: laid out by the sanitiser */
 	if (sec->size > UINT32_MAX)
 		return rb_errorf(e, -E2BIG, "%s: section '%s' is too large for BTF", obj_file(obj),
 				 name);
@@ -57,6 +93,40 @@ static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uin
 		}
 	}
 	return 0;
+}
+
+/*
+ * Hidden (STV_HIDDEN/INTERNAL) global subprograms get static linkage in the loaded BTF, as
+ * libbpf does: nothing outside the object can call them, and the verifier then checks them
+ * in their caller's context (a global function's pointer arguments may be NULL, which e.g.
+ * usdt.bpf.h's bpf_usdt_arg() does not expect). The blob keeps the parsed copy's layout.
+ */
+static void hidden_funcs_static(const struct rb_object *obj, void *data, size_t size)
+{
+	struct rb_error e;
+	struct btf *b = NULL;
+	const char *raw;
+
+	if (btf_parse(data, size, NULL, "sanitised BTF", &b, &e) < 0)
+		return;
+	raw = btf_raw_data(b, NULL);
+	for (size_t i = 0; i < obj->prog_cnt; i++) {
+		const struct obj_prog *p = &obj->progs[i];
+		const struct btf_type *t;
+		size_t off;
+
+		if (!p->subprog || !p->hidden || !p->btf_func_id)
+			continue;
+		t = btf_type(b, p->btf_func_id);
+		if (!t || !btf_is_func(t) || btf_vlen(t) != BTF_FUNC_GLOBAL)
+			continue;
+		off = (size_t)((const char *)t - raw);
+		if (off + sizeof(*t) > size)
+			continue;
+		((struct btf_type *)((char *)data + off))->info =
+			((uint32_t)BTF_KIND_FUNC << 24) | BTF_FUNC_STATIC;
+	}
+	btf_free(b);
 }
 
 int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err)
@@ -88,6 +158,7 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *
 	r = btf_sanitize(obj->btf, &k, fix_datasec, (void *)obj, &data, &size, &c, err);
 	if (r < 0)
 		return r;
+	hidden_funcs_static(obj, data, size);
 	trace_emit(RB_TRACE_INFO, "btf sanitise", 0, 0,
 		   "rewritten: %u VAR, %u DATASEC, %u FLOAT, %u DECL_TAG, %u TYPE_TAG, %u ENUM64, "
 		   "%u global FUNC, %u FUNC, %u FUNC_PROTO; fixed: %u extern VAR, %u extern FUNC, "

@@ -192,6 +192,8 @@ static void print_json(const char *path, struct rb_object *obj, struct rb_loaded
 			char p[4096];
 
 			snprintf(p, sizeof(p), "%s/maps/%s", pin, mi.name);
+			for (char *c = p + strlen(pin) + 6; *c; c++) /* as pinned: '.' -> '_' */
+				*c = *c == '.' ? '_' : *c;
 			json_string(&j, "pin_path", p);
 		} else {
 			json_string(&j, "pin_path", mi.pin_path);
