@@ -61,7 +61,38 @@ libbpf_reason() { # PROG LOG
 	echo "errno $err: ${last:-no verifier log}"
 }
 
-n=0 progs=0 eq=0 dif=0 onlyl=0 onlyr=0 kn=0 both=0 untried=0
+# Self-check first: the comparer must see a difference where there is one. libbpf loads
+# xdpfilt_alw_all, rawbpf xdpfilt_dny_all (same maps, another verdict), and rawbpf's program
+# is renamed on bpffs to libbpf's name; prog_diff must report it different at an instruction,
+# and the same pins compared with themselves must be equal.
+alw="$C/objs/libxdp1/xdpfilt_alw_all.o" dny="$C/objs/libxdp1/xdpfilt_dny_all.o"
+if [ -f "$alw" ] && [ -f "$dny" ]; then
+	unshare -m --propagation private sh -c '
+		mount -t bpf bpf /sys/fs/bpf || exit 3
+		A=/sys/fs/bpf/libbpf B=/sys/fs/bpf/rawbpf
+		mkdir "$A"
+		bpftool prog loadall "$1" "$A/progs" >/dev/null 2>&1
+		find /sys/fs/bpf -mindepth 1 -maxdepth 1 ! -name "*.debug" ! -name libbpf \
+			-exec rm -rf {} +
+		"$4" load "$2" --no-attach --pin "$B" >/dev/null 2>&1
+		mv "$B/progs/xdpfilt_dny_all" "$B/progs/xdpfilt_alw_all"
+		"$3" "$A" "$B"
+		echo "rc $?"
+		"$3" "$A" "$A"
+		echo "rc $?"
+		find /sys/fs/bpf -mindepth 1 -maxdepth 1 ! -name "*.debug" -exec rm -rf {} +
+		umount /sys/fs/bpf' sh "$alw" "$dny" "$DIFF" "$RAWBPF" </dev/null >"$tmp/self" 2>&1
+	if ! grep -q "^different at prog xdpfilt_alw_all insn [0-9]*: libbpf '.*' rawbpf '.*'" "$tmp/self" ||
+		[ "$(grep -c '^rc ' "$tmp/self")" -ne 2 ] || ! grep -q "^equal xdpfilt_alw_all" "$tmp/self" ||
+		[ "$(sed -n 's/^rc //p' "$tmp/self" | tr '\n' ' ')" != "1 0 " ]; then
+		echo "FAIL: prog_diff self-check (a different program must be reported, the same equal):"
+		cat "$tmp/self"
+		exit 1
+	fi
+	echo "self-check: $(grep -m1 '^different' "$tmp/self")"
+fi
+
+n=0 progs=0 eq=0 dif=0 onlyl=0 onlyr=0 kn=0 both=0 untried=0 whole=0
 : >"$tmp/both"
 while read -r obj; do
 	n=$((n + 1))
@@ -111,7 +142,7 @@ while read -r obj; do
 		"$tmp/lib.log" | tail -1)
 	lib_obj_err=$(grep -E "^libbpf: |^Error: " "$tmp/lib.log" | grep -v -e "^libbpf: elf: skipping" \
 		-e "^libbpf: prog '.*': -- " | tail -2 | head -1)
-	status="" e=0 d=0 l=0 r=0 k=0
+	status="" e=0 d=0 l=0 r=0 k=0 kp=0 wo=0
 	while read -r line; do
 		case $line in
 		"equal "*) e=$((e + 1)) ;;
@@ -119,6 +150,7 @@ while read -r obj; do
 		"different at prog "* | "only-libbpf "* | "map-different "* | "map-only-libbpf "*)
 			if why=$(known "$obj: $line"); then
 				k=$((k + 1)); status="$status; known: $line ($why)"
+				case $line in map-*) ;; *) kp=$((kp + 1)) ;; esac
 			else
 				case $line in
 				"only-libbpf "*) l=$((l + 1)) ;;
@@ -162,17 +194,20 @@ while read -r obj; do
 	done <"$tmp/refused"
 	# rawbpf refused the whole object (nothing loaded): its one error line.
 	if ! grep -q "^loaded " "$tmp/raw.log" && [ "$lib_rc" -ne 0 ]; then
-		b=$((b + 1))
+		wo=1
 		printf '%s: whole object: libbpf %s; rawbpf %s\n' "$obj" \
 			"${lib_failed_prog:+prog '$lib_failed_prog' $(libbpf_reason "$lib_failed_prog" "$tmp/lib.log")}${lib_failed_prog:-$lib_obj_err}" \
 			"$(grep -m1 '^rawbpf: ' "$tmp/raw.log" | cut -c1-300)" >>"$tmp/both"
 	fi
 	[ "$u" -eq 0 ] || status="$status; $u refused by rawbpf that libbpf never tried (it stopped at ${lib_failed_prog:-an object error})"
 	[ "$b" -eq 0 ] || status="$status; both refuse $b"
-	nprog=$((e + d + l + r + k + b + u))
+	[ "$wo" -eq 0 ] || status="$status; both refuse the whole object"
+	# Programs: compared, only one side, known, refused by both (not whole-object refusals,
+	# whose programs neither loader got to; nor map lines).
+	nprog=$((e + d + l + r + kp + b + u))
 	progs=$((progs + nprog))
 	eq=$((eq + e)) dif=$((dif + d)) onlyl=$((onlyl + l)) onlyr=$((onlyr + r)) kn=$((kn + k))
-	both=$((both + b)) untried=$((untried + u))
+	both=$((both + b)) untried=$((untried + u)) whole=$((whole + wo))
 	if [ -z "$status" ]; then
 		status="equal"
 	else
@@ -185,7 +220,7 @@ done <"$tmp/objs"
 summary="corpus: $n objects, $progs programs, $eq equal, $dif different, $onlyl only-libbpf, $onlyr only-rawbpf"
 {
 	echo "$summary"
-	echo "also: $kn known differences (tests/corpus/diff-known.txt), $both refused by both, $untried refused by rawbpf and never tried by libbpf"
+	echo "also: $kn known differences (tests/corpus/diff-known.txt), $both programs refused by both, $whole objects refused as a whole by both, $untried programs refused by rawbpf and never tried by libbpf"
 	echo "refused by both loaders (the kernel's reason):"
 	sed 's/^/  /' "$tmp/both"
 } | tee -a "$report"
