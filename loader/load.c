@@ -96,15 +96,6 @@ static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
 	return id;
 }
 
-/* A program refused before BPF_PROG_LOAD: its verdict and sentence, for --keep-going. */
-static int refused_early(struct loaded_prog *out, int r, const struct rb_error *err)
-{
-	out->err = r;
-	free(out->explain);
-	out->explain = strdup(err->msg);
-	return r;
-}
-
 /*
  * Bind every .rodata map to a loaded program, as libbpf does: the program then holds the
  * constants alive (and lists the map among its map ids) even when it reads none of them.
@@ -134,17 +125,15 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 
 	if (!p->prog_type) {
 		r = rb_object_program_check_type(obj, out->obj_prog, err);
-		if (r >= 0)
-			r = rb_errorf(err, -EINVAL, "%s: program '%s' has no type", obj_file(obj),
-				      p->name);
-		return refused_early(out, r, err);
+		return r < 0 ? r : rb_errorf(err, -EINVAL, "%s: program '%s' has no type",
+					     obj_file(obj), p->name);
 	}
 	/*
 	 * A malformed target in the section name only stops loading when the kernel needs the
 	 * target at load (a BTF id); a uprobe's binary or a kprobe's function is for attach.
 	 */
 	if (p->attach_error && p->def && (p->def->flags & SECDEF_ATTACH_BTF))
-		return refused_early(out, rb_errorf(err, -EINVAL, "%s", p->attach_error), err);
+		return rb_errorf(err, -EINVAL, "%s", p->attach_error);
 	copy.insns = malloc(sizeof(*copy.insns) * lp->insn_cnt);
 	if (!copy.insns)
 		return rb_errorf(err, -ENOMEM, "out of memory");
@@ -215,11 +204,8 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 out:
 	sb_free(&why);
 	free(copy.insns);
-	if (r < 0) {
+	if (r < 0)
 		out->err = r;
-		if (!out->explain) /* refused before BPF_PROG_LOAD: the sentence says why */
-			out->explain = strdup(err->msg);
-	}
 	return r;
 }
 

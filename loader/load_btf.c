@@ -96,40 +96,6 @@ static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uin
 }
 
 /*
- * Hidden (STV_HIDDEN/INTERNAL) global subprograms get static linkage in the loaded BTF, as
- * libbpf does: nothing outside the object can call them, and the verifier then checks them
- * in their caller's context (a global function's pointer arguments may be NULL, which e.g.
- * usdt.bpf.h's bpf_usdt_arg() does not expect). The blob keeps the parsed copy's layout.
- */
-static void hidden_funcs_static(const struct rb_object *obj, void *data, size_t size)
-{
-	struct rb_error e;
-	struct btf *b = NULL;
-	const char *raw;
-
-	if (btf_parse(data, size, NULL, "sanitised BTF", &b, &e) < 0)
-		return;
-	raw = btf_raw_data(b, NULL);
-	for (size_t i = 0; i < obj->prog_cnt; i++) {
-		const struct obj_prog *p = &obj->progs[i];
-		const struct btf_type *t;
-		size_t off;
-
-		if (!p->subprog || !p->hidden || !p->btf_func_id)
-			continue;
-		t = btf_type(b, p->btf_func_id);
-		if (!t || !btf_is_func(t) || btf_vlen(t) != BTF_FUNC_GLOBAL)
-			continue;
-		off = (size_t)((const char *)t - raw);
-		if (off + sizeof(*t) > size)
-			continue;
-		((struct btf_type *)((char *)data + off))->info =
-			((uint32_t)BTF_KIND_FUNC << 24) | BTF_FUNC_STATIC;
-	}
-	btf_free(b);
-}
-
-/*
  * The object's BTF with prepare's strings (the text of poisoned instructions' line_info)
  * appended to its string section, so the offsets prepare gave them hold. *out is NULL when
  * there is nothing to add.
@@ -223,7 +189,6 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_p
 	free(hidden);
 	if (r < 0)
 		return r;
-	hidden_funcs_static(obj, data, size);
 	trace_emit(RB_TRACE_INFO, "btf sanitise", 0, 0,
 		   "rewritten: %u VAR, %u DATASEC, %u FLOAT, %u DECL_TAG, %u TYPE_TAG, %u ENUM64, "
 		   "%u global FUNC, %u hidden FUNC (made static), %u FUNC, %u FUNC_PROTO; fixed: %u "

@@ -58,6 +58,11 @@ libbpf_reason() { # PROG LOG
 		on && /^-- END PROG LOAD LOG --/ { on = 0; next }
 		on && NF && !/^(processed [0-9]+ insns|verification time|stack depth)/ { last = $0 }
 		END { print last }' "$2")
+	if [ -z "$last" ]; then # refused before the kernel was asked: libbpf's own sentence
+		last=$(grep -E "^libbpf: " "$2" | grep -v -e "^libbpf: elf: skipping" \
+			-e "failed to load object" -e "failed to load: -" -e "^libbpf: prog '.*': -- " |
+			tail -1 | sed 's/^libbpf: //')
+	fi
 	echo "errno $err: ${last:-no verifier log}"
 }
 
@@ -165,7 +170,7 @@ while read -r obj; do
 	# The programs rawbpf refused: both refuse, or libbpf never tried them.
 	awk '/^  program [^ ]+ .* REFUSED / { if (p != "") print p " " why (last != "" ? ": " last : "")
 			p = $2; why = $0; sub(/^.* REFUSED /, "", why); last = ""; on = 1; next }
-		/^  (program|map) / || /^[a-z]/ { on = 0 }
+		/^  (program|map) / || /^(rawbpf: |pinned |loaded |map [^ ]+ \()/ { on = 0 }
 		on && NF && !/^(processed [0-9]+ insns|verification time|stack depth)/ { last = $0 }
 		END { if (p != "") print p " " why (last != "" ? ": " last : "") }' \
 		"$tmp/raw.log" >"$tmp/refused"
@@ -178,11 +183,6 @@ while read -r obj; do
 			[ "$one" -ne 0 ] || continue
 			b=$((b + 1))
 			lr=$(libbpf_reason "$prog" "$tmp/one.$prog.log")
-			case $lr in "errno : no verifier log")
-				lr=$(grep -E "^libbpf: |^Error: " "$tmp/one.$prog.log" |
-					grep -v -e "^libbpf: elf: skipping" -e "^Error: failed to load" |
-					tail -1) ;;
-			esac
 			printf '%s: %s: libbpf %s; rawbpf %s\n' "$obj" "$prog" "$lr" "$why" >>"$tmp/both"
 		elif [ "$prog" = "$lib_failed_prog" ]; then
 			b=$((b + 1))
