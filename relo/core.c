@@ -242,12 +242,14 @@ struct want {
 	bool served; /* the main target has candidates: modules are not searched */
 };
 
-static bool wanted_kind(const struct want *w, uint32_t n, const struct btf_type *t)
+/* The BTF kinds a wanted type's candidates may have, as a bit mask (ENUM ~ ENUM64). */
+static uint32_t kind_bits(const struct btf_type *t)
 {
-	for (uint32_t i = 0; i < n; i++)
-		if (core_kinds_compat(w[i].t, t))
-			return true;
-	return false;
+	uint32_t k = btf_kind(t) & 31;
+
+	if (btf_is_any_enum(t))
+		return (1u << BTF_KIND_ENUM) | (1u << BTF_KIND_ENUM64);
+	return 1u << k;
 }
 
 /*
@@ -264,6 +266,7 @@ int core_ctx_prefetch(struct core_ctx *cc, const uint32_t *local_ids, uint32_t n
 	struct want *w;
 	uint32_t nw = 0;
 	uint8_t first[256] = { 0 };
+	uint32_t kinds = 0;
 	int ret = 0;
 
 	w = calloc(n ? n : 1, sizeof(*w));
@@ -294,6 +297,7 @@ int core_ctx_prefetch(struct core_ctx *cc, const uint32_t *local_ids, uint32_t n
 		w[nw].a.name = name;
 		w[nw].a.ess = w[nw].ess;
 		first[(uint8_t)name[0]] = 1;
+		kinds |= kind_bits(t);
 		nw++;
 	}
 	for (uint32_t tg = 0; tg < cc->target_cnt && nw; tg++) {
@@ -311,7 +315,7 @@ int core_ctx_prefetch(struct core_ctx *cc, const uint32_t *local_ids, uint32_t n
 			const char *tn;
 			size_t ess;
 
-			if (!t || !t->name_off || !wanted_kind(w, nw, t))
+			if (!t || !t->name_off || !(kinds & (1u << (btf_kind(t) & 31))))
 				continue;
 			tn = btf_name(tb, t);
 			if (!first[(uint8_t)tn[0]])
