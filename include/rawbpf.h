@@ -820,6 +820,8 @@ struct rb_attach_opts {
 	int pid;		   /* uprobes: only this process; 0: every process */
 	const char *const *targets; /* "PROG=TARGET" */
 	size_t target_cnt;
+	/* kernels (rb2-kernels): kprobes through tracefs kprobe_events even with a kprobe PMU */
+	bool kprobe_legacy;
 };
 RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
 				 struct rb_error *err);

@@ -49,6 +49,13 @@ for src in tests/kernel/test_*.c; do
 	sed -n 's/^.*guest-cases: *//p' "$src" | head -1 >"$G/root/guest/cases-$n"
 done
 wait
+# Shell kernel tests that name guest cases run there too (one case per argument).
+for src in tests/kernel/test_*.sh; do
+	grep -q '^# guest-cases:' "$src" || continue
+	n=$(basename "$src")
+	cp "$src" "$G/root/build/tests/kernel/$n"
+	sed -n 's/^# guest-cases: *//p' "$src" | head -1 >"$G/root/guest/cases-$n"
+done
 for f in "$G"/*.failed; do
 	[ -e "$f" ] && die "building a static $(basename "$f" .failed) failed"
 done

@@ -132,6 +132,7 @@ END_TEST
 static const char *const refused[] = {
 	"fentry.bpf.o", /* EPERM before verification */
 	"lsm.bpf.o",	/* EPERM before verification */
+	"fmod_ret.bpf.o", /* EPERM before verification */
 	"ksyms.bpf.o",	/* needs CO-RE (not applied yet): the verifier rejects the access */
 	"ksyms_typed.bpf.o", /* runqueues: no address for the per-CPU symbol here */
 	"usdt.bpf.o",	/* needs CO-RE for the argument spec reads */
