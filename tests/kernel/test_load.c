@@ -132,6 +132,7 @@ END_TEST
 static const char *const refused[] = {
 	"fentry.bpf.o", /* EPERM before verification */
 	"lsm.bpf.o",	/* EPERM before verification */
+	"fmod_ret.bpf.o", /* EPERM before verification */
 	"ksyms.bpf.o",	/* needs CO-RE (not applied yet): the verifier rejects the access */
 	"ksyms_typed.bpf.o", /* runqueues: no address for the per-CPU symbol here */
 };
@@ -152,13 +153,22 @@ START_TEST(every_sample_loads_or_says_why)
 		struct loaded_obj o;
 		bool expect_refusal = false;
 		size_t n = strlen(de->d_name);
+		int r;
 
 		if (n < 6 || strcmp(de->d_name + n - 6, ".bpf.o"))
 			continue;
 		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 			expect_refusal |= !strcmp(refused[i], de->d_name);
-		ck_assert_msg(load_sample(de->d_name, &lo, &o, &e) == 0, "%s: %s", de->d_name,
-			      e.msg);
+		r = load_sample(de->d_name, &lo, &o, &e);
+		if (r < 0 && expect_refusal) {
+			/* refused before the kernel saw it: an older kernel without a kfunc (6.1
+			 * has no bpf_task_from_pid); the reason must be there, and the loop goes on */
+			ck_assert_msg(e.msg[0], "%s: refused (%d) with no reason", de->d_name, r);
+			unload(&o);
+			total++;
+			continue;
+		}
+		ck_assert_msg(r == 0, "%s: %s", de->d_name, e.msg);
 		for (size_t i = 0; i < rb_loaded_prog_count(o.l); i++) {
 			struct rb_loaded_prog_info pi;
 
