@@ -556,6 +556,21 @@ struct rb_var_info {
 RB_API size_t rb_object_var_count(const struct rb_object *obj);
 RB_API int rb_object_var(const struct rb_object *obj, size_t idx, struct rb_var_info *out);
 
+/* ----- setting global variables (--set; loader/obj_setvar.c) ----- */
+/*
+ * Give global variable name (in .data, .rodata, .bss or a custom .data.* / .rodata.*
+ * section) the initial value written as text, before the object is loaded: this is how the
+ * `const volatile` knobs of real tools are set. The text is checked against the variable's
+ * BTF type: integers of any size and signedness (decimal, 0x hex, negative; range-checked),
+ * char ('c' or a number), bool (true, false, 1, 0), enums (an enumerator's name or a
+ * number), char arrays (a string that fits with its NUL; the rest is zeroed). Pointers,
+ * floats and structs are refused. -ENOENT for an unknown name (the sentence lists the
+ * settable variables, closest first), -EINVAL/-ERANGE/-EOPNOTSUPP for a value that does not
+ * fit; the bytes are unchanged on failure. Takes effect at the next rb_object_load().
+ */
+RB_API int rb_object_set_var(struct rb_object *obj, const char *name, const char *value,
+			     struct rb_error *err);
+
 struct rb_extern_info {
 	const char *name;
 	const char *kind;	/* "kconfig", "ksym", "kfunc" */
@@ -675,6 +690,10 @@ struct rb_prepare_opts {
 				   * kernel's /sys/kernel/btf/vmlinux */
 	const char *kconfig_path; /* kernel config to read instead of /boot or /proc/config.gz */
 	int bpf_cookie;           /* LINUX_HAS_BPF_COOKIE: 0 from the kernel version, 1 yes, -1 no */
+	/* CO-RE module targets: a directory of module BTFs split on the target BTF (one file
+	 * per module, named after it), searched when the target has no candidate. Default:
+	 * /sys/kernel/btf without btf_path, none with btf_path (as libbpf). */
+	const char *module_btf_dir;
 };
 
 /* What an extern resolved to, and from where. */
@@ -774,6 +793,8 @@ struct rb_loaded_prog_info {
 	const char *reason;  /* the log's last lines that hold the reason ("" when none) */
 	const char *explain; /* the refusal in words ("" when it loaded) */
 	uint32_t verified_insns;
+	uint32_t xlated_len; /* bytes of the program as translated by the verifier */
+	uint32_t jited_len;  /* bytes of JIT-compiled code (0: interpreted or JIT off) */
 };
 
 struct rb_loaded_map_info {
@@ -824,6 +845,8 @@ struct rb_attach_opts {
 	 * second, or once every perf_period ns; both 0: 99 Hz (rb2-output) */
 	uint32_t perf_freq;
 	uint64_t perf_period;
+	/* attach (issue 7, second part): tc through netlink cls_bpf even where tcx exists */
+	bool tc_netlink;
 };
 RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
 				 struct rb_error *err);
@@ -844,7 +867,9 @@ struct rb_attach_result {
 RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t prog,
 				   struct rb_attach_result *out);
 
-/* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached). */
+/* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached).
+ * bpffs refuses '.' in names: it becomes '_' (map globals.rodata is DIR/maps/globals_rodata).
+ * A failure removes what this call pinned (and dir, when it created it). */
 RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err);
 /* Remove what rb_loaded_pin left under dir (dir must be on bpffs). */
 RB_API int rb_unpin(const char *dir, struct rb_error *err);

@@ -125,6 +125,10 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		goto out;
 	o.prog_type = p->prog_type;
 	o.expected_attach_type = p->attach_type >= 0 ? (uint32_t)p->attach_type : 0;
+	/* uprobe.multi without the uprobe_multi link: a plain uprobe program (attach_multi.c) */
+	if (p->attach_type == BPF_TRACE_UPROBE_MULTI &&
+	    probe_feature(PROBE_LINK_UPROBE_MULTI)->state == PROBE_NO)
+		o.expected_attach_type = 0;
 	if (probe_feature(PROBE_PROG_NAME)->state != PROBE_NO)
 		o.name = p->name;
 	o.insns = copy.insns;
@@ -165,6 +169,8 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 			for (int i = 0; i < 8; i++)
 				snprintf(out->tag + 2 * i, 3, "%02x", info.tag[i]);
 			out->verified_insns = info.verified_insns;
+			out->xlated_len = info.xlated_prog_len;
+			out->jited_len = info.jited_prog_len;
 		}
 		r = 0;
 		goto out;
@@ -223,7 +229,7 @@ RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
 	r = sys_bump_memlock(err);
 	if (r < 0)
 		goto fail;
-	r = load_btf(l, obj, err);
+	r = load_btf(l, obj, pp, err);
 	if (r < 0)
 		goto fail;
 	r = load_maps(l, obj, pp, opts, err);
@@ -240,6 +246,12 @@ RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
 			continue;
 		}
 		r = load_prog(l, obj, pp, pp->progs[i], lp, map_fds, &tb, opts, err);
+		if (r < 0) {
+			/* Refused before the syscall (type, attach target): the error says why. */
+			lp->err = r;
+			if (!lp->explain && err && err->msg[0])
+				lp->explain = strdup(err->msg);
+		}
 		if (r < 0 && !(opts && opts->keep_going))
 			goto fail;
 		if (r < 0 && !first_err)
@@ -288,6 +300,8 @@ RB_API int rb_loaded_prog(const struct rb_loaded *l, size_t i, struct rb_loaded_
 	out->reason = p->reason ? p->reason : "";
 	out->explain = p->explain ? p->explain : "";
 	out->verified_insns = p->verified_insns;
+	out->xlated_len = p->xlated_len;
+	out->jited_len = p->jited_len;
 	return 0;
 }
 

@@ -30,6 +30,7 @@ struct loaded_prog {
 	char *reason;
 	char *explain;
 	uint32_t verified_insns;
+	uint32_t xlated_len, jited_len; /* bytes, from the program info after load */
 	struct attach_perf *perf; /* perf_event programs: CPUs after the first (attach_perf.c) */
 	/* attach */
 	struct sys_attachment att;
@@ -37,7 +38,10 @@ struct loaded_prog {
 	char *att_note;
 	int att_err;
 	uint32_t link_id;
-	struct dynprobe *probe; /* uprobe/kprobe attachments (attach_probe.c) */
+	struct dynprobe *probe; /* uprobe/kprobe/usdt attachments (attach_probe.c, attach_usdt.c) */
+	size_t probe_cnt;	/* entries of probe (usdt: one per probe site) */
+	struct nl_tc_filter *tc; /* a netlink cls_bpf attachment (attach_net.c) */
+	int map_att_fd;		 /* SYS_ATTACH_MAP: the sockmap it is attached to (attach_sock.c) */
 };
 
 struct rb_loaded {
@@ -49,10 +53,12 @@ struct rb_loaded {
 	size_t map_cnt;
 	struct loaded_prog *progs; /* one per prepared program */
 	size_t prog_cnt;
+	uint32_t usdt_next_spec; /* next free slot of __bpf_usdt_specs (attach_usdt.c) */
 };
 
 /* Sanitise and load the object's BTF; on failure sets l->btf_fd = -1 and a note. */
-int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err);
+int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
+	     struct rb_error *err);
 /* Create (or reuse) every map and write its initial bytes; frozen where read-only. */
 int load_maps(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
 	      const struct rb_load_opts *opts, struct rb_error *err);

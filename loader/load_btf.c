@@ -59,7 +59,53 @@ static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uin
 	return 0;
 }
 
-int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err)
+/*
+ * The object's BTF with prepare's strings (the text of poisoned instructions' line_info)
+ * appended to its string section, so the offsets prepare gave them hold. *out is NULL when
+ * there is nothing to add.
+ */
+static int with_prepared_strings(const struct rb_object *obj, const struct rb_prepared *pp,
+				 struct btf **out, struct rb_error *err)
+{
+	const struct btf_header *h = btf_header(obj->btf);
+	struct btf_header nh;
+	const uint8_t *raw;
+	uint8_t *blob;
+	size_t size, extra = pp ? pp->btf_strs.len : 0, total;
+	int r;
+
+	*out = NULL;
+	if (!extra || btf_swapped(obj->btf))
+		return 0;
+	raw = btf_raw_data(obj->btf, &size);
+	if ((uint64_t)h->hdr_len + h->type_off + h->type_len > size ||
+	    (uint64_t)h->hdr_len + h->str_off + h->str_len > size ||
+	    (uint64_t)h->str_len + extra > UINT32_MAX)
+		return rb_errorf(err, -EINVAL, "%s: BTF sections lie outside the blob",
+				 obj_file(obj));
+	nh = *h;
+	nh.hdr_len = sizeof(nh);
+	nh.type_off = 0;
+	nh.str_off = h->type_len;
+	nh.str_len = (uint32_t)(h->str_len + extra);
+	total = sizeof(nh) + h->type_len + nh.str_len;
+	blob = malloc(total);
+	if (!blob)
+		return rb_errorf(err, -ENOMEM, "out of memory");
+	memcpy(blob, &nh, sizeof(nh));
+	memcpy(blob + sizeof(nh), raw + h->hdr_len + h->type_off, h->type_len);
+	memcpy(blob + sizeof(nh) + h->type_len, raw + h->hdr_len + h->str_off, h->str_len);
+	memcpy(blob + sizeof(nh) + h->type_len + h->str_len, pp->btf_strs.buf, extra);
+	r = btf_parse(blob, total, NULL, obj_file(obj), out, err);
+	free(blob);
+	if (r == 0)
+		trace_emit(RB_TRACE_INFO, "btf strings", 0, 0,
+			   "%zu bytes appended: line_info text of poisoned instructions", extra);
+	return r < 0 ? r : 0;
+}
+
+int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
+	     struct rb_error *err)
 {
 	struct btf_kernel_kinds k = {
 		.func = have(PROBE_BTF_FUNC),
@@ -72,7 +118,9 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *
 	};
 	struct sys_btf_load_opts o = { 0 };
 	struct btf_sanitize_counts c;
+	const char **hidden;
 	struct strbuf why = STRBUF_INIT;
+	struct btf *grown = NULL;
 	void *data;
 	size_t size;
 	int r;
@@ -80,20 +128,37 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *
 	l->btf_fd = -1;
 	if (!obj->btf)
 		return 0;
+	/* global but hidden functions verify as static ones, in their caller's context */
+	hidden = calloc(obj->prog_cnt ? obj->prog_cnt : 1, sizeof(*hidden));
+	if (!hidden)
+		return rb_errorf(err, -ENOMEM, "%s: out of memory", obj_file(obj));
+	for (size_t i = 0; i < obj->prog_cnt; i++)
+		if (obj->progs[i].hidden && !obj->progs[i].is_static)
+			hidden[k.static_func_cnt++] = obj->progs[i].name;
+	k.static_funcs = hidden;
 	if (probe_feature(PROBE_BTF)->state == PROBE_NO) {
 		snprintf(l->btf_note, sizeof(l->btf_note),
 			 "this kernel does not load BTF: programs load without func/line info");
+		free(hidden);
 		return 0;
 	}
-	r = btf_sanitize(obj->btf, &k, fix_datasec, (void *)obj, &data, &size, &c, err);
+	r = with_prepared_strings(obj, pp, &grown, err);
+	if (r < 0) {
+		free(hidden);
+		return r;
+	}
+	r = btf_sanitize(grown ? grown : obj->btf, &k, fix_datasec, (void *)obj, &data, &size, &c,
+			 err);
+	btf_free(grown);
+	free(hidden);
 	if (r < 0)
 		return r;
 	trace_emit(RB_TRACE_INFO, "btf sanitise", 0, 0,
 		   "rewritten: %u VAR, %u DATASEC, %u FLOAT, %u DECL_TAG, %u TYPE_TAG, %u ENUM64, "
-		   "%u global FUNC, %u FUNC, %u FUNC_PROTO; fixed: %u extern VAR, %u extern FUNC, "
-		   "%u .ksyms entries",
+		   "%u global FUNC, %u hidden FUNC (made static), %u FUNC, %u FUNC_PROTO; fixed: %u "
+		   "extern VAR, %u extern FUNC, %u .ksyms entries",
 		   c.var, c.datasec, c.float_kind, c.decl_tag, c.type_tag, c.enum64, c.global_func,
-		   c.func, c.func_proto, c.extern_var, c.extern_func, c.ksym_entry);
+		   c.hidden_func, c.func, c.func_proto, c.extern_var, c.extern_func, c.ksym_entry);
 	o.data = data;
 	o.size = (uint32_t)size;
 	r = sys_btf_load(&o);

@@ -26,6 +26,9 @@ enum family_idx {
 	F_ARG_TYPE,
 	F_CORE_NO_MATCH,
 	F_BAD_RETURN,
+	F_TYPE_REFUSED,
+	F_ATTACH_TARGET,
+	F_SECTION_UNKNOWN,
 	F_UNKNOWN,
 	F_COUNT,
 };
@@ -118,6 +121,30 @@ static const struct rb_vlog_family families[F_COUNT] = {
 		"Return a value in the range the message names (for example 0 or 1 for cgroup "
 		"programs), on every path.",
 	},
+	[F_TYPE_REFUSED] = {
+		"type-refused", "the kernel refuses this program type before verifying it",
+		"Nothing in the program is wrong: the kernel turned the type away without a log. "
+		"Loading needs root (CAP_BPF, plus CAP_PERFMON for tracing); tracing programs "
+		"(fentry, fexit, lsm) also need a kernel with BPF trampolines and no lockdown "
+		"(/sys/kernel/security/lockdown) or security module in the way. Try the program on "
+		"another kernel, or as a kprobe or tracepoint program.",
+	},
+	[F_ATTACH_TARGET] = {
+		"attach-target-missing",
+		"the function the program attaches to (or calls) is not in this kernel",
+		"fentry, fexit, lsm and tp_btf programs name their target in the section "
+		"(SEC(\"fentry/vfs_read\")): it must be in the kernel's BTF "
+		"(/sys/kernel/btf/vmlinux, or a loaded module's). The function may be renamed, "
+		"inlined or in a module that is not loaded: pick a target this kernel has, or "
+		"leave the program out (--prog) where it is optional.",
+	},
+	[F_SECTION_UNKNOWN] = {
+		"section-unknown", "the loader cannot tell the program's type from its section",
+		"The kernel never saw this program: its section name is not one libbpf-style "
+		"loaders know (\"socket\", \"xdp\", \"tracepoint/CAT/NAME\", "
+		"\"uprobe/BINARY:FUNC\"...). Rename the section, or give the type with "
+		"--type PROG=TYPE (rawbpf load and verify) as the tool that ships the object does.",
+	},
 	[F_UNKNOWN] = {
 		"unknown", "a failure rawbpf has no hint for",
 		"Read the kernel's message and the instructions just before it; the register "
@@ -171,6 +198,19 @@ static const struct pattern patterns[] = {
 	{"would lead to reference leak", NULL, F_UNRELEASED_REF},
 	{" type=", " expected=", F_ARG_TYPE},
 	{"At program exit the register R0", NULL, F_BAD_RETURN},
+	/* Refusals without a verifier message, in the loader's words (bpf/explain.c). */
+	{"refuses every BPF program", NULL, F_TYPE_REFUSED},
+	{"programs outright", NULL, F_TYPE_REFUSED},
+	{"this kernel does not support", " programs", F_TYPE_REFUSED},
+	{"is not in the kernel's BTF", NULL, F_ATTACH_TARGET},
+	{"unknown section name '", NULL, F_SECTION_UNKNOWN},
+	{"malformed attach target", NULL, F_SECTION_UNKNOWN},
+	{"attach target or a kernel function the program calls does not exist", NULL,
+	 F_ATTACH_TARGET},
+	/* The kernel's own words for a missing or wrong attach target. */
+	{"Tracing programs must provide btf_id", NULL, F_ATTACH_TARGET},
+	{"The address of function ", "cannot be found", F_ATTACH_TARGET},
+	{"attach_btf_id ", " is not a function", F_ATTACH_TARGET},
 };
 
 const struct rb_vlog_family *vlog_family_unknown(void)

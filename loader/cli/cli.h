@@ -50,6 +50,14 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Colour on a terminal, never with NO_COLOR set. */
 bool cli_color(FILE *f);
 
+/* load: --set VAR=VALUE (load_set.c). A spec needs a name before its '='. */
+bool load_set_valid(const char *spec);
+/* Apply each "NAME=VALUE" with rb_object_set_var(); the first failure fills err. */
+int load_apply_sets(struct rb_object *obj, char *const *specs, size_t n, struct rb_error *err);
+
+/* load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c). */
+void load_print_map(const char *name, int fd, size_t limit);
+
 /* A minimal streaming JSON writer: stable, compact-but-readable output. */
 struct json {
 	FILE *f;

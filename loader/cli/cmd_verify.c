@@ -22,6 +22,7 @@ static void verify_usage(FILE *f)
 		"usage: rawbpf verify OBJ... [--prog NAME] [--log-level 1|2] [--full-log] "
 		"[--stats]\n"
 		"                     [--json|--csv] [--compare BASE.json]\n"
+		"                     [--map NAME.ATTR=N]... [--type PROG=TYPE]...\n"
 		"       rawbpf verify --log FILE... [same options]\n"
 		"  OBJ...             load each program of each object on its own (nothing is\n"
 		"                     attached, everything is unloaded), with its verifier log\n"
@@ -32,11 +33,17 @@ static void verify_usage(FILE *f)
 		"                     libbpf output with one log per program between its\n"
 		"                     'BEGIN PROG LOAD LOG' and 'END PROG LOAD LOG' lines\n"
 		"  --prog NAME        only this program\n"
+		"  --map NAME.ATTR=N  load a map with another size (max_entries=N); maps left\n"
+		"                     at max_entries 0 get 1 (a page for ring buffers)\n"
+		"  --type PROG=TYPE   the program's type where its section name does not say it\n"
 		"  --full-log         also print the log, each instruction with its visit count\n"
 		"  --stats            one line of statistics per program (a table)\n"
 		"  --json, --csv      for scripts (--json output is what --compare reads)\n"
 		"  --compare BASE     change in instructions, states and time against an earlier\n"
 		"                     --json run, largest change first\n"
+		"Maps pinned by name are pinned in a private directory under /sys/fs/bpf, removed\n"
+		"afterwards. An object that cannot be loaded (a map the kernel refuses) is reported\n"
+		"(\"errors\" in --json) and the others are still verified.\n"
 		"Exit status: 0 all verified, 1 some program refused (or bad input), 2 usage.\n");
 }
 
@@ -47,7 +54,7 @@ const char *verify_basename(const char *path)
 	return s ? s + 1 : path;
 }
 
-static int add_item(struct verify_item **items, size_t *n, const char *file, const char *prog,
+int verify_add_item(struct verify_item **items, size_t *n, const char *file, const char *prog,
 		    const char *log, size_t len)
 {
 	struct verify_item *it, *grown = realloc(*items, (*n + 1) * sizeof(**items));
@@ -143,7 +150,7 @@ static int split_libbpf(const char *file, const char *text, struct verify_item *
 		q = end;
 		while (q > body && q[-1] != '\n')
 			q--;
-		if (add_item(items, n, file, name, body, (size_t)(q - body)))
+		if (verify_add_item(items, n, file, name, body, (size_t)(q - body)))
 			return -ENOMEM;
 		found++;
 		p = *end ? end + strlen(END_MARK) : end;
@@ -168,77 +175,11 @@ static int read_logs(const char *path, struct verify_item **items, size_t *n)
 		/* A bare kernel log: the program is named after the file. */
 		base = verify_basename(path);
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
-		found = add_item(items, n, path, name, text, len) ? -ENOMEM : 1;
+		found = verify_add_item(items, n, path, name, text, len) ? -ENOMEM : 1;
 	}
 	free(text);
 	if (found < 0) {
 		cli_error("verify: out of memory reading '%s'", path);
-		return EXIT_INVALID;
-	}
-	return 0;
-}
-
-/* What must stay alive while items point into it (the linked programs' history). */
-struct verify_obj {
-	struct rb_object *obj;
-	struct rb_prepared *pp;
-};
-
-/*
- * Load each program of the object on its own (one refusal does not hide the others), with
- * the statistics (level 4) on top of the level asked for, keep each log, unload.
- */
-static int load_object(const char *path, const char *prog, uint32_t level, struct verify_obj *vo,
-		       struct verify_item **items, size_t *n)
-{
-	struct rb_prepare_opts po = {.sz = sizeof(po)};
-	struct rb_load_opts lo = {.sz = sizeof(lo)};
-	const char *only[1] = {prog};
-	struct rb_loaded *l = NULL;
-	struct rb_error e = {0};
-	size_t before = *n;
-
-	lo.keep_going = true;
-	lo.log_level = level | 4;
-	if (prog) {
-		lo.only_progs = only;
-		lo.only_prog_cnt = 1;
-	}
-	if (rb_object_open(path, NULL, &vo->obj, &e) < 0 ||
-	    rb_object_prepare(vo->obj, &po, &vo->pp, &e) < 0 ||
-	    rb_object_load(vo->obj, vo->pp, &lo, &l, &e) < 0) {
-		cli_error("%s", e.msg);
-		return EXIT_INVALID;
-	}
-	for (size_t i = 0; i < rb_loaded_prog_count(l); i++) {
-		struct rb_loaded_prog_info pi;
-		struct verify_item *it;
-		const char *log;
-
-		if (rb_loaded_prog(l, i, &pi) < 0 || pi.err == 1) /* 1: skipped (--prog) */
-			continue;
-		log = pi.log ? pi.log : "";
-		if (add_item(items, n, path, pi.name, log, strlen(log))) {
-			rb_loaded_free(l);
-			cli_error("verify: out of memory");
-			return EXIT_INVALID;
-		}
-		it = &(*items)[*n - 1];
-		it->load_err = pi.err;
-		it->have_info = pi.err == 0;
-		it->verified_insns = pi.verified_insns;
-		it->explain = pi.explain && pi.explain[0] ? strdup(pi.explain) : NULL;
-		for (size_t k = 0; k < rb_prepared_prog_count(vo->pp); k++) {
-			size_t obj_prog;
-			const struct rb_linked_prog *lp = rb_prepared_prog(vo->pp, k, &obj_prog);
-
-			if (lp && obj_prog == pi.obj_prog)
-				it->linked = lp;
-		}
-	}
-	rb_loaded_free(l); /* unload: nothing of the object stays in the kernel */
-	if (prog && *n == before) {
-		cli_error("verify: %s: no program '%s'", path, prog);
 		return EXIT_INVALID;
 	}
 	return 0;
@@ -375,8 +316,10 @@ static void print_stats_line(FILE *f, const struct verify_item *it)
 	}
 	fputc('\n', f);
 	if (it->have_info)
-		fprintf(f, "           the kernel's program info: verified_insns %u\n",
-			it->verified_insns);
+		fprintf(f,
+			"           the kernel's program info: verified_insns %u, xlated %u bytes, "
+			"jited %u bytes\n",
+			it->verified_insns, it->xlated_len, it->jited_len);
 }
 
 static void print_hot(FILE *f, const struct rb_vlog_report *r)
@@ -552,6 +495,8 @@ static void json_stats(struct json *j, const struct verify_item *it)
 	json_uint(j, "stack_depth_total", st->stack_depth_total);
 	if (it->have_info) {
 		json_uint(j, "verified_insns", it->verified_insns);
+		json_uint(j, "xlated_bytes", it->xlated_len);
+		json_uint(j, "jited_bytes", it->jited_len);
 	}
 	json_end_object(j);
 }
@@ -642,7 +587,8 @@ static void csv_field(FILE *f, const char *s)
 static void print_csv(FILE *f, const struct verify_item *items, size_t n)
 {
 	fprintf(f, "file,program,verdict,family,insns_processed,insn_limit,total_states,"
-		   "peak_states,max_states_per_insn,mark_read,verification_usec,stack_depth\n");
+		   "peak_states,max_states_per_insn,mark_read,verification_usec,stack_depth,"
+		   "verified_insns,xlated_bytes,jited_bytes\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct rb_vlog_report *r = &items[i].report;
 		const struct rb_vlog_stats *st = &r->stats;
@@ -666,19 +612,25 @@ static void print_csv(FILE *f, const struct verify_item *items, size_t n)
 			fprintf(f, ",%llu", (unsigned long long)st->verification_usec);
 		else
 			fputc(',', f);
-		fprintf(f, ",%llu\n", (unsigned long long)st->stack_depth_total);
+		fprintf(f, ",%llu", (unsigned long long)st->stack_depth_total);
+		if (items[i].have_info)
+			fprintf(f, ",%u,%u,%u\n", items[i].verified_insns, items[i].xlated_len,
+				items[i].jited_len);
+		else
+			fprintf(f, ",,,\n");
 	}
 }
 
 static void print_stats_table(FILE *f, const struct verify_item *items, size_t n)
 {
-	fprintf(f, "%-28s %-20s %-9s %-18s %9s %7s %6s %9s %6s\n", "file", "program", "verdict",
-		"family", "insns", "states", "peak", "time(us)", "stack");
+	fprintf(f, "%-28s %-20s %-9s %-21s %9s %7s %6s %9s %6s %7s %7s\n", "file", "program",
+		"verdict", "family", "insns", "states", "peak", "time(us)", "stack", "xlated",
+		"jited");
 	for (size_t i = 0; i < n; i++) {
 		const struct rb_vlog_report *r = &items[i].report;
 		const struct rb_vlog_stats *st = &r->stats;
 
-		fprintf(f, "%-28s %-20s %-9s %-18s ", verify_basename(items[i].file), items[i].prog,
+		fprintf(f, "%-28s %-20s %-9s %-21s ", verify_basename(items[i].file), items[i].prog,
 			verdict_name(r->verdict),
 			r->verdict == RB_VLOG_REJECTED ? r->family->id : "-");
 		if (st->have_processed)
@@ -691,7 +643,11 @@ static void print_stats_table(FILE *f, const struct verify_item *items, size_t n
 			fprintf(f, "%9llu ", (unsigned long long)st->verification_usec);
 		else
 			fprintf(f, "%9s ", "-");
-		fprintf(f, "%6llu\n", (unsigned long long)st->stack_depth_total);
+		fprintf(f, "%6llu ", (unsigned long long)st->stack_depth_total);
+		if (items[i].have_info)
+			fprintf(f, "%7u %7u\n", items[i].xlated_len, items[i].jited_len);
+		else
+			fprintf(f, "%7s %7s\n", "-", "-");
 	}
 }
 
@@ -707,6 +663,34 @@ static void free_items(struct verify_item *items, size_t n)
 	free(items);
 }
 
+/* Notes and object failures: on stderr, or in the JSON. */
+static void print_notes(FILE *f, const struct verify_notes *notes)
+{
+	for (size_t i = 0; i < notes->n; i++) {
+		if (notes->v[i].error) /* the loader's sentence names the file */
+			fprintf(f, "rawbpf: verify: %s\n", notes->v[i].text);
+		else
+			fprintf(f, "rawbpf: verify: note: %s: %s\n", notes->v[i].file,
+				notes->v[i].text);
+	}
+}
+
+static void json_notes(struct json *j, const struct verify_notes *notes, bool errors)
+{
+	json_begin_array(j, errors ? "errors" : "notes");
+	for (size_t i = 0; i < notes->n; i++) {
+		if (notes->v[i].error != errors)
+			continue;
+		json_begin_object(j, NULL);
+		json_string(j, "file", notes->v[i].file);
+		json_string(j, "message", notes->v[i].text);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+#define MAX_OVERRIDES 64
+
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -718,16 +702,21 @@ int cmd_verify(int argc, char **argv)
 		{"csv", no_argument, NULL, 'c'},
 		{"compare", required_argument, NULL, 'C'},
 		{"log-level", required_argument, NULL, 'L'},
+		{"map", required_argument, NULL, 'm'},
+		{"type", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	bool json = false, csv = false, stats = false, full = false, rejected = false;
 	bool from_logs = false;
-	uint32_t level = 1;
 	char *end;
 	struct verify_obj *objs = NULL;
 	size_t nobjs = 0;
-	const char *prog = NULL, *compare = NULL;
+	const char *compare = NULL;
+	struct rb_map_override ovs[MAX_OVERRIDES];
+	const char *types[MAX_OVERRIDES];
+	struct verify_load_opts vl = {.level = 1, .overrides = ovs, .types = types};
+	struct verify_notes notes = {0};
 	struct verify_item *items = NULL;
 	struct verify_base *base = NULL;
 	size_t n = 0, nbase = 0, kept = 0;
@@ -739,13 +728,13 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_INVALID;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "lp:FsjcC:L:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lp:FsjcC:L:m:t:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			from_logs = true;
 			break;
 		case 'p':
-			prog = optarg;
+			vl.prog = optarg;
 			break;
 		case 'F':
 			full = true;
@@ -763,13 +752,32 @@ int cmd_verify(int argc, char **argv)
 			compare = optarg;
 			break;
 		case 'L':
-			level = (uint32_t)strtoul(optarg, &end, 0);
-			if (*end || level < 1 || level > 2) {
+			vl.level = (uint32_t)strtoul(optarg, &end, 0);
+			if (*end || vl.level < 1 || vl.level > 2) {
 				cli_error(
 					"verify: --log-level is 1 or 2 (statistics are always on)");
 				free(logs);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'm':
+			if (vl.override_cnt == MAX_OVERRIDES ||
+			    verify_parse_override(optarg, &ovs[vl.override_cnt])) {
+				cli_error("verify: --map wants NAME.ATTR=N (e.g. "
+					  "counts.max_entries=4096), at most %d times",
+					  MAX_OVERRIDES);
+				free(logs);
+				return EXIT_USAGE;
+			}
+			vl.override_cnt++;
+			break;
+		case 't':
+			if (vl.type_cnt == MAX_OVERRIDES) {
+				cli_error("verify: at most %d --type", MAX_OVERRIDES);
+				free(logs);
+				return EXIT_USAGE;
+			}
+			types[vl.type_cnt++] = optarg;
 			break;
 		case 'h':
 			verify_usage(stdout);
@@ -801,23 +809,30 @@ int cmd_verify(int argc, char **argv)
 			return EXIT_INVALID;
 		}
 	}
+	/* An object that cannot be loaded at all does not stop the others: it is reported. */
 	for (int i = 0; i < nlogs && !ret; i++) {
-		if (from_logs)
+		if (from_logs) {
 			ret = read_logs(logs[i], &items, &n);
-		else
-			ret = load_object(logs[i], prog, level, &objs[nobjs++], &items, &n);
+			continue;
+		}
+		c = verify_load_object(logs[i], &vl, &objs[nobjs++], &items, &n, &notes);
+		if (c < 0) {
+			cli_error("verify: out of memory");
+			ret = EXIT_INVALID;
+		}
 	}
 	free(logs);
 	if (ret) {
 		free_items(items, n);
 		free_objs(objs, nobjs);
+		verify_notes_free(&notes);
 		return ret;
 	}
 	/* Keep the programs asked for, analyze them. */
 	for (size_t i = 0; i < n; i++) {
 		struct rb_error err = {0};
 
-		if (prog && strcmp(items[i].prog, prog)) {
+		if (vl.prog && strcmp(items[i].prog, vl.prog)) {
 			rb_vlog_report_free(&items[i].report);
 			free(items[i].file);
 			free(items[i].prog);
@@ -840,24 +855,31 @@ int cmd_verify(int argc, char **argv)
 	if (ret) {
 		free_items(items, n);
 		free_objs(objs, nobjs);
+		verify_notes_free(&notes);
 		return ret;
 	}
-	if (prog && !n) {
-		cli_error("verify: no program '%s' in the logs given", prog);
+	if (from_logs && vl.prog && !n) {
+		cli_error("verify: no program '%s' in the logs given", vl.prog);
 		free_items(items, n);
 		free_objs(objs, nobjs);
+		verify_notes_free(&notes);
 		return EXIT_INVALID;
 	}
 	if (compare && verify_base_read(compare, &base, &nbase)) {
 		free_items(items, n);
 		free_objs(objs, nobjs);
+		verify_notes_free(&notes);
 		return EXIT_INVALID;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (items[i].report.verdict == RB_VLOG_REJECTED)
 			rejected = true;
+	for (size_t i = 0; i < notes.n; i++)
+		if (notes.v[i].error)
+			rejected = true;
 
 	if (compare) {
+		print_notes(stderr, &notes);
 		verify_compare_print(stdout, items, n, base, nbase, json);
 	} else if (json) {
 		struct json j;
@@ -868,15 +890,20 @@ int cmd_verify(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			json_item(&j, &items[i]);
 		json_end_array(&j);
+		json_notes(&j, &notes, true);
+		json_notes(&j, &notes, false);
 		json_end_object(&j);
 		json_finish(&j);
 	} else if (csv) {
+		print_notes(stderr, &notes);
 		print_csv(stdout, items, n);
 	} else if (stats) {
+		print_notes(stderr, &notes);
 		print_stats_table(stdout, items, n);
 	} else {
 		bool color = cli_color(stdout);
 
+		print_notes(stderr, &notes);
 		for (size_t i = 0; i < n; i++) {
 			struct full_log_ctx ctx = {stdout, &items[i]};
 
@@ -893,5 +920,6 @@ int cmd_verify(int argc, char **argv)
 	verify_base_free(base, nbase);
 	free_items(items, n);
 	free_objs(objs, nobjs);
+	verify_notes_free(&notes);
 	return rejected ? EXIT_INVALID : 0;
 }

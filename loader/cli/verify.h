@@ -20,7 +20,55 @@ struct verify_item {
 	char *explain; /* the loader's words for a refusal, or NULL */
 	bool have_info;
 	uint32_t verified_insns; /* from the kernel's program info */
+	uint32_t xlated_len;	 /* bytes after the verifier's rewrites */
+	uint32_t jited_len;	 /* bytes of JIT-compiled code; 0 without the JIT */
 };
+
+/* Something said about an object: a note, or why none of its programs could be verified. */
+struct verify_note {
+	char *file;
+	char *text;
+	bool error;
+};
+
+struct verify_notes {
+	struct verify_note *v;
+	size_t n;
+};
+
+int verify_note_add(struct verify_notes *notes, const char *file, bool error, const char *fmt,
+		    ...) __attribute__((format(printf, 4, 5)));
+void verify_notes_free(struct verify_notes *notes);
+
+/* What must stay alive while items point into it (the linked programs' history). */
+struct verify_obj {
+	struct rb_object *obj;
+	struct rb_prepared *pp;
+};
+
+struct verify_load_opts {
+	const char *prog; /* only this program, or NULL */
+	uint32_t level;	  /* 1 or 2 */
+	const struct rb_map_override *overrides; /* --map NAME.ATTR=N */
+	size_t override_cnt;
+	const char *const *types; /* --type PROG=TYPE */
+	size_t type_cnt;
+};
+
+/* "NAME.ATTR=N" into ov (arg is cut in place); -1 when malformed. */
+int verify_parse_override(char *arg, struct rb_map_override *ov);
+
+/* Append an item holding a copy of the log; -ENOMEM. */
+int verify_add_item(struct verify_item **items, size_t *n, const char *file, const char *prog,
+		    const char *log, size_t len);
+
+/*
+ * Load each program of the object at path on its own and add one item per program;
+ * 0 loaded, 1 the object failed as a whole (an error note says why), -ENOMEM.
+ */
+int verify_load_object(const char *path, const struct verify_load_opts *vl,
+		       struct verify_obj *vo, struct verify_item **items, size_t *n,
+		       struct verify_notes *notes);
 
 /* The base run of --compare: what an earlier `verify --json` wrote, per program. */
 struct verify_base {

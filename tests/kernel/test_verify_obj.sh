@@ -44,6 +44,28 @@ rc=$?
 p=$(sed -n 's/.*"insns_processed": \([0-9]*\).*/\1/p' "$tmp/json")
 v=$(sed -n 's/.*"verified_insns": \([0-9]*\).*/\1/p' "$tmp/json")
 [ -n "$p" ] && [ "$p" = "$v" ] || { echo "FAIL: processed '$p' != verified_insns '$v'"; fail=1; }
+# Sizes from the program info: translated always, JIT-compiled when the JIT is on.
+x=$(sed -n 's/.*"xlated_bytes": \([0-9]*\).*/\1/p' "$tmp/json")
+j=$(sed -n 's/.*"jited_bytes": \([0-9]*\).*/\1/p' "$tmp/json")
+[ -n "$x" ] && [ "$x" -gt 0 ] || { echo "FAIL: xlated_bytes '$x' for a loaded program"; fail=1; }
+# The kernel runs eBPF through the JIT only when bpf_jit_enable is 1 or 2 (or built in).
+jit=$(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null || echo 1)
+if [ "$jit" != 0 ]; then
+	[ -n "$j" ] && [ "$j" -gt 0 ] || { echo "FAIL: jited_bytes '$j' with the JIT on"; fail=1; }
+else
+	[ "$j" = 0 ] || { echo "FAIL: jited_bytes '$j' with the JIT off"; fail=1; }
+fi
+# xlated is a whole number of 8-byte instructions.
+[ -n "$x" ] && [ $((x % 8)) = 0 ] || { echo "FAIL: xlated_bytes $x is not a multiple of 8"; fail=1; }
+# The same numbers in the CSV (last three columns) and the text report.
+"$RAWBPF" verify --csv "$BUILD/samples/vlog/bounded_loop.bpf.o" >"$tmp/csv2"
+expect csv-sizes "$tmp/csv2" ",$v,$x,$j"
+"$RAWBPF" verify "$BUILD/samples/vlog/bounded_loop.bpf.o" >"$tmp/out"
+expect text-sizes "$tmp/out" "the kernel's program info: verified_insns $v, xlated $x bytes, jited $j bytes"
+# A refused program has no program info: the size columns are empty.
+expect csv-refused "$tmp/csv" "null_deref,rejected,null-deref,"
+grep "null_deref,rejected" "$tmp/csv" | grep -q ',,,$' ||
+	{ echo "FAIL: sizes for a refused program: $(grep null_deref "$tmp/csv")"; fail=1; }
 "$RAWBPF" verify --log-level 2 "$BUILD/samples/vlog/bounded_loop.bpf.o" >"$tmp/out"
 expect level2 "$tmp/out" "    insns 10-16: 27  bounded_loop.bpf.c:31: acc += *sum >> i;"
 

@@ -474,6 +474,19 @@ START_TEST(classify_messages)
 		{"unknown func bpf_ringbuf_output#130", "helper-not-allowed"},
 		{"At program exit the register R0 has smin=2 smax=2 should have been in [0, 1]",
 		 "bad-return"},
+		{"the kernel refuses tracing programs outright (EPERM before verification, while "
+		 "other program types load): kernel lockdown, a security policy, or a kernel built "
+		 "without what this type needs",
+		 "type-refused"},
+		{"this kernel does not support lsm programs", "type-refused"},
+		{"this kernel does not support ringbuf maps", "unknown"},
+		{"a.bpf.o: program 'f': attach target 'nope' (FUNC) is not in the kernel's BTF",
+		 "attach-target-missing"},
+		{"Tracing programs must provide btf_id", "attach-target-missing"},
+		{"a.o: program 'x': unknown section name 'socket/main' (did you mean 'socket'?); "
+		 "give the type with --type x=TYPE",
+		 "section-unknown"},
+		{"The address of function nope cannot be found", "attach-target-missing"},
 		{"something new", "unknown"},
 	};
 
