@@ -44,7 +44,7 @@ BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 # Keep every intermediate object (the ASan objects are only pattern-rule inputs).
 .SECONDARY:
 
-.PHONY: all lib cli samples test unit-tests kernel-tests demo fuzz bench install clean deps format
+.PHONY: all lib cli samples test unit-tests kernel-tests demo fuzz bench install clean deps format docs
 all: lib cli
 
 lib: $(BUILD)/librawbpf.a $(BUILD)/librawbpf.so
@@ -127,6 +127,11 @@ test-kernels: deps
 demo: deps
 	@$(MAKE) --no-print-directory all samples
 	@BUILD=$(BUILD) scripts/demo.sh
+
+# The command output in docs/ regenerated from the real commands (tests/kernel/test_docs.sh).
+docs: deps
+	@$(MAKE) --no-print-directory all samples
+	@BUILD=$(BUILD) scripts/gen-docs.sh
 
 # Fuzzers: libFuzzer with ASan+UBSan, bounded run time (FUZZ_SECONDS per harness).
 FUZZ_SECONDS ?= 60

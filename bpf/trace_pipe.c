@@ -102,6 +102,11 @@ int trace_pipe_read_line(struct trace_pipe *tp, char *line, size_t len, int time
 	}
 }
 
+int trace_pipe_fd(const struct trace_pipe *tp)
+{
+	return tp->fd;
+}
+
 void trace_pipe_close(struct trace_pipe *tp)
 {
 	if (tp) {

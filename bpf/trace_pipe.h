@@ -21,6 +21,8 @@ struct trace_pipe *trace_pipe_open(struct rb_error *e);
  * interrupted the wait, other -errno on failure. Longer lines are cut to len - 1.
  */
 int trace_pipe_read_line(struct trace_pipe *tp, char *line, size_t len, int timeout_ms);
+/* The non-blocking fd, to wait on it in a larger poll/epoll loop. */
+int trace_pipe_fd(const struct trace_pipe *tp);
 void trace_pipe_close(struct trace_pipe *tp);
 
 #endif

@@ -574,6 +574,21 @@ struct rb_var_info {
 RB_API size_t rb_object_var_count(const struct rb_object *obj);
 RB_API int rb_object_var(const struct rb_object *obj, size_t idx, struct rb_var_info *out);
 
+/* ----- setting global variables (--set; loader/obj_setvar.c) ----- */
+/*
+ * Give global variable name (in .data, .rodata, .bss or a custom .data.* / .rodata.*
+ * section) the initial value written as text, before the object is loaded: this is how the
+ * `const volatile` knobs of real tools are set. The text is checked against the variable's
+ * BTF type: integers of any size and signedness (decimal, 0x hex, negative; range-checked),
+ * char ('c' or a number), bool (true, false, 1, 0), enums (an enumerator's name or a
+ * number), char arrays (a string that fits with its NUL; the rest is zeroed). Pointers,
+ * floats and structs are refused. -ENOENT for an unknown name (the sentence lists the
+ * settable variables, closest first), -EINVAL/-ERANGE/-EOPNOTSUPP for a value that does not
+ * fit; the bytes are unchanged on failure. Takes effect at the next rb_object_load().
+ */
+RB_API int rb_object_set_var(struct rb_object *obj, const char *name, const char *value,
+			     struct rb_error *err);
+
 struct rb_extern_info {
 	const char *name;
 	const char *kind;	/* "kconfig", "ksym", "kfunc" */
@@ -693,6 +708,10 @@ struct rb_prepare_opts {
 				   * kernel's /sys/kernel/btf/vmlinux */
 	const char *kconfig_path; /* kernel config to read instead of /boot or /proc/config.gz */
 	int bpf_cookie;           /* LINUX_HAS_BPF_COOKIE: 0 from the kernel version, 1 yes, -1 no */
+	/* CO-RE module targets: a directory of module BTFs split on the target BTF (one file
+	 * per module, named after it), searched when the target has no candidate. Default:
+	 * /sys/kernel/btf without btf_path, none with btf_path (as libbpf). */
+	const char *module_btf_dir;
 };
 
 /* What an extern resolved to, and from where. */
@@ -842,6 +861,10 @@ struct rb_attach_opts {
 	int pid;		   /* uprobes: only this process; 0: every process */
 	const char *const *targets; /* "PROG=TARGET" */
 	size_t target_cnt;
+	/* perf_event programs sample the cpu-clock of every online CPU: perf_freq times a
+	 * second, or once every perf_period ns; both 0: 99 Hz (rb2-output) */
+	uint32_t perf_freq;
+	uint64_t perf_period;
 };
 RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
 				 struct rb_error *err);
@@ -862,7 +885,9 @@ struct rb_attach_result {
 RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t prog,
 				   struct rb_attach_result *out);
 
-/* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached). */
+/* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached).
+ * bpffs refuses '.' in names: it becomes '_' (map globals.rodata is DIR/maps/globals_rodata).
+ * A failure removes what this call pinned (and dir, when it created it). */
 RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err);
 /* Remove what rb_loaded_pin left under dir (dir must be on bpffs). */
 RB_API int rb_unpin(const char *dir, struct rb_error *err);
@@ -873,6 +898,103 @@ RB_API struct rb_trace_pipe *rb_trace_pipe_open(struct rb_error *err);
 /* A line (no newline) into buf; its length, -EAGAIN after timeout_ms, -EINTR on a signal. */
 RB_API int rb_trace_pipe_read(struct rb_trace_pipe *tp, char *buf, size_t len, int timeout_ms);
 RB_API void rb_trace_pipe_close(struct rb_trace_pipe *tp);
+
+/* ---- run: ring buffer and perf buffer records, printk lines (loader/events.c) ---- */
+
+/*
+ * One record from a ring buffer or perf event array map of a loaded object. type_id is
+ * the struct of the object's BTF it is decoded with (0: none, shown as bytes): the one
+ * named by event_type, else the only named struct whose size fits the record (a perf
+ * buffer pads records to 8 bytes after its 4-byte size field). text is that decoding, one
+ * line of compact JSON (NULL without a type, or when decoding failed: format_err says why).
+ */
+struct rb_event {
+	const char *map;	 /* the map's name */
+	uint32_t map_type;	 /* BPF_MAP_TYPE_RINGBUF or BPF_MAP_TYPE_PERF_EVENT_ARRAY */
+	int cpu;		 /* perf buffer: the CPU it came from; ring buffer: -1 */
+	const void *data;
+	size_t size;
+	uint32_t type_id;
+	const char *type_name;	 /* "struct event", or NULL */
+	bool type_first;	 /* the first record of this map and size decoded with it */
+	bool type_forced;	 /* named by event_type (else chosen by size) */
+	const char *text;
+	const char *format_err;
+};
+/* Return 0 to go on, negative to stop (the poll returns it). */
+typedef int (*rb_event_fn)(const struct rb_event *ev, void *ctx);
+/* The kernel dropped lost records of a perf buffer map on cpu (its ring was full). */
+typedef void (*rb_event_lost_fn)(const char *map, int cpu, uint64_t lost, void *ctx);
+/* A bpf_printk line from trace_pipe (no newline). */
+typedef void (*rb_event_line_fn)(const char *line, void *ctx);
+
+struct rb_event_reader_opts {
+	size_t sz;		   /* sizeof(struct rb_event_reader_opts) */
+	rb_event_fn on_event;	   /* required */
+	rb_event_lost_fn on_lost;  /* may be NULL */
+	rb_event_line_fn on_line;  /* non-NULL: trace_pipe is read in the same loop */
+	void *ctx;
+	const char *event_type;	   /* a struct name in the object's BTF ("event" or
+				    * "struct event"), NULL: choose by size */
+	size_t perf_pages;	   /* data pages per CPU for perf buffers (power of 2), 0: 64 */
+};
+
+struct rb_event_reader;
+
+/*
+ * A reader over every BPF_MAP_TYPE_RINGBUF and BPF_MAP_TYPE_PERF_EVENT_ARRAY map of l
+ * (perf buffers: one PERF_COUNT_SW_BPF_OUTPUT event per online CPU, stored in the map), all
+ * behind one epoll fd. l must outlive the reader. An unknown event_type is an error naming
+ * the struct; trace_pipe that cannot be opened is not (printk_note says why).
+ */
+RB_API int rb_event_reader_new(const struct rb_loaded *l, const struct rb_event_reader_opts *o,
+			       struct rb_event_reader **out, struct rb_error *err);
+/* Wait up to timeout_ms (-1: forever) and deliver what arrived: records delivered, 0 on
+ * timeout or a signal, the callback's negative return, or -errno with err filled. */
+RB_API long rb_event_reader_poll(struct rb_event_reader *r, int timeout_ms,
+				 struct rb_error *err);
+/* The epoll fd (readable when there is something to deliver), for a larger loop. */
+RB_API int rb_event_reader_fd(const struct rb_event_reader *r);
+/* How many maps it reads; why printk lines are not read ("" when they are or not asked). */
+RB_API size_t rb_event_reader_map_count(const struct rb_event_reader *r);
+RB_API const char *rb_event_reader_printk_note(const struct rb_event_reader *r);
+
+struct rb_event_stats {
+	uint64_t records;   /* delivered */
+	uint64_t discarded; /* ring buffer records the program discarded (skipped) */
+	uint64_t lost;	    /* perf buffer records the kernel dropped */
+	uint64_t lines;	    /* printk lines */
+};
+RB_API void rb_event_reader_stats(const struct rb_event_reader *r, struct rb_event_stats *out);
+/* Perf buffers' events are taken out of their maps; NULL is fine. */
+RB_API void rb_event_reader_free(struct rb_event_reader *r);
+
+/* ---- run: programs that run once rather than on events (loader/run_once.c) ---- */
+
+enum rb_run_once {
+	RB_RUN_ONCE_NONE,    /* runs when its events fire (or is not attached) */
+	RB_RUN_ONCE_ITER,    /* an attached iterator: read it with rb_loaded_iter_open */
+	RB_RUN_ONCE_SYSCALL, /* a syscall program: run it with rb_loaded_run_syscall */
+};
+RB_API enum rb_run_once rb_loaded_prog_run_once(const struct rb_loaded *l, size_t prog);
+
+struct rb_syscall_run {
+	uint32_t retval;
+	void *ctx;	     /* the context after the run (the program may write it), or NULL */
+	size_t ctx_size;     /* bytes passed in (and back) */
+	uint32_t ctx_type_id; /* the struct the program's argument points to (object BTF), 0 */
+	char ctx_type[128];  /* "struct args", "" when unknown */
+	char *ctx_text;	     /* ctx formatted with ctx_type, one line of JSON, or NULL */
+};
+/*
+ * Run a loaded syscall program once with BPF_PROG_TEST_RUN. ctx (ctx_size bytes; NULL: none)
+ * is its argument, padded with zeros up to the size of the struct its argument points to;
+ * with no ctx, a zeroed struct of that type is passed when the BTF says which. out's
+ * pointers are malloc'd: rb_syscall_run_free releases them.
+ */
+RB_API int rb_loaded_run_syscall(const struct rb_loaded *l, size_t prog, const void *ctx,
+				 size_t ctx_size, struct rb_syscall_run *out, struct rb_error *err);
+RB_API void rb_syscall_run_free(struct rb_syscall_run *r);
 
 /* Maps by fd, for reading results. */
 struct rb_map_fd_info {

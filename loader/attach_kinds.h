@@ -18,6 +18,15 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 	       struct rb_error *e);
 int attach_iter(struct loaded_prog *lp, const struct obj_prog *p, struct rb_error *e);
+/*
+ * perf_event programs: a cpu-clock sampling event per online CPU (o's perf_freq or
+ * perf_period; 99 Hz by default). Syscall and socket filter programs: 1 with lp->att_note
+ * saying why they stay unattached.
+ */
+int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
+		struct rb_error *e);
+/* Undo attach_perf's events on the CPUs after the first (lp->att holds the first). */
+void attach_perf_detach(struct loaded_prog *lp);
 /* Undo attach_probe's dynamic probe, if any. */
 void attach_probe_detach(struct loaded_prog *lp);
 

@@ -226,7 +226,7 @@ RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
 	r = sys_bump_memlock(err);
 	if (r < 0)
 		goto fail;
-	r = load_btf(l, obj, err);
+	r = load_btf(l, obj, pp, err);
 	if (r < 0)
 		goto fail;
 	r = load_maps(l, obj, pp, opts, err);

@@ -31,6 +31,7 @@ struct loaded_prog {
 	char *explain;
 	uint32_t verified_insns;
 	uint32_t xlated_len, jited_len; /* bytes, from the program info after load */
+	struct attach_perf *perf; /* perf_event programs: CPUs after the first (attach_perf.c) */
 	/* attach */
 	struct sys_attachment att;
 	char *target;
@@ -53,7 +54,8 @@ struct rb_loaded {
 };
 
 /* Sanitise and load the object's BTF; on failure sets l->btf_fd = -1 and a note. */
-int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err);
+int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
+	     struct rb_error *err);
 /* Create (or reuse) every map and write its initial bytes; frozen where read-only. */
 int load_maps(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
 	      const struct rb_load_opts *opts, struct rb_error *err);

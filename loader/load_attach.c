@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bpf/attach.h"
 #include "bpf/pin.h"
@@ -33,6 +34,9 @@ static int attach_one(struct loaded_prog *lp, const struct obj_prog *p,
 	const struct secdef_attach *a = &p->attach;
 	int r;
 
+	r = attach_perf(lp, p, o, err); /* perf_event; notes for syscall and socket programs */
+	if (r != 1)
+		return r;
 	switch (a->kind) {
 	case SECDEF_TGT_TRACEPOINT:
 		if (!a->binary || !a->func)
@@ -87,12 +91,15 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 			continue;
 		r = attach_one(lp, p, o, &e);
 		if (r == 1) {
+			if (lp->att_note)
+				continue; /* unattached on purpose, and it says why */
 			lp->att_note = fmt("not attached: section '", p->sec_name,
 					   "' names no target of a kind rawbpf attaches yet");
 			continue;
 		}
 		if (r < 0) {
 			/* a failed attach leaves nothing behind */
+			attach_perf_detach(lp);
 			attach_probe_detach(lp);
 			sys_detach(&lp->att);
 			lp->att_err = r;
@@ -122,6 +129,7 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 RB_API void rb_loaded_detach(struct rb_loaded *l)
 {
 	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;) {
+		attach_perf_detach(&l->progs[i]);
 		attach_probe_detach(&l->progs[i]);
 		sys_detach(&l->progs[i].att);
 	}
@@ -144,38 +152,76 @@ RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t i,
 	return 0;
 }
 
-static int pin_at(int fd, const char *dir, const char *kind, const char *name,
-		  struct rb_error *err)
+/* What one rb_loaded_pin call created, so that a failure part-way can take it back. */
+struct pin_undo {
+	char **paths;
+	size_t cnt;
+};
+
+/*
+ * The file name a pinned object gets: bpffs refuses '.' in names (they are kept for its own
+ * files) and '/' would be a directory, so both become '_' ("globals.rodata" is pinned as
+ * "globals_rodata"), as libbpf does for its pin paths.
+ */
+static void pin_name(char *name)
 {
-	char path[4096];
+	for (; *name; name++)
+		if (*name == '/' || *name == '.')
+			*name = '_';
+}
+
+static int pin_at(int fd, const char *dir, const char *kind, const char *name,
+		  struct pin_undo *undo, struct rb_error *err)
+{
+	char path[4096], **n;
+	int r;
 
 	if (fd < 0)
 		return 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, kind, name) >= sizeof(path))
 		return rb_errorf(err, -ENAMETOOLONG, "pin path under '%s' is too long", dir);
-	/* bpffs names may not hold '/': internal map names have none, but be safe */
-	for (char *s = path + strlen(dir) + strlen(kind) + 2; *s; s++)
-		if (*s == '/')
-			*s = '_';
-	return sys_pin_fd(fd, path, err);
+	pin_name(path + strlen(dir) + strlen(kind) + 2);
+	n = realloc(undo->paths, (undo->cnt + 1) * sizeof(*n));
+	if (!n)
+		return rb_errorf(err, ENOMEM, "out of memory");
+	undo->paths = n;
+	r = sys_pin_fd(fd, path, err);
+	if (r == 0 && !(undo->paths[undo->cnt] = strdup(path))) {
+		unlink(path);
+		return rb_errorf(err, ENOMEM, "out of memory");
+	}
+	if (r == 0)
+		undo->cnt++;
+	return r;
 }
 
 RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err)
 {
+	struct pin_undo undo = { 0 };
+	bool existed = access(dir, F_OK) == 0;
 	int r = sys_pin_mkdirs(dir, err);
 
 	for (size_t i = 0; r == 0 && i < l->prog_cnt; i++) {
 		const struct loaded_prog *lp = &l->progs[i];
 		const char *name = l->obj->progs[lp->obj_prog].name;
 
-		r = pin_at(lp->fd, dir, "progs", name, err);
+		r = pin_at(lp->fd, dir, "progs", name, &undo, err);
 		/* perf-event attachments (no link) cannot be pinned: they end with the process */
 		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL)
-			r = pin_at(lp->att.fd, dir, "links", name, err);
+			r = pin_at(lp->att.fd, dir, "links", name, &undo, err);
 	}
 	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)
 		if (!l->maps[i].reused)
-			r = pin_at(l->maps[i].fd, dir, "maps", l->obj->maps[i].name, err);
+			r = pin_at(l->maps[i].fd, dir, "maps", l->obj->maps[i].name, &undo, err);
+	/* a failure leaves nothing behind: the pins made here go, and the tree if it is new */
+	for (size_t i = 0; i < undo.cnt; i++) {
+		if (r)
+			unlink(undo.paths[i]);
+		free(undo.paths[i]);
+	}
+	free(undo.paths);
+	if (r && !existed)
+		sys_pin_remove_tree(dir, NULL);
 	return r;
 }
 

@@ -99,7 +99,53 @@ static int btf_load_logged(struct sys_btf_load_opts *o, char **log_out)
 	return r;
 }
 
-int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *err)
+/*
+ * The object's BTF with prepare's strings (the text of poisoned instructions' line_info)
+ * appended to its string section, so the offsets prepare gave them hold. *out is NULL when
+ * there is nothing to add.
+ */
+static int with_prepared_strings(const struct rb_object *obj, const struct rb_prepared *pp,
+				 struct btf **out, struct rb_error *err)
+{
+	const struct btf_header *h = btf_header(obj->btf);
+	struct btf_header nh;
+	const uint8_t *raw;
+	uint8_t *blob;
+	size_t size, extra = pp ? pp->btf_strs.len : 0, total;
+	int r;
+
+	*out = NULL;
+	if (!extra || btf_swapped(obj->btf))
+		return 0;
+	raw = btf_raw_data(obj->btf, &size);
+	if ((uint64_t)h->hdr_len + h->type_off + h->type_len > size ||
+	    (uint64_t)h->hdr_len + h->str_off + h->str_len > size ||
+	    (uint64_t)h->str_len + extra > UINT32_MAX)
+		return rb_errorf(err, -EINVAL, "%s: BTF sections lie outside the blob",
+				 obj_file(obj));
+	nh = *h;
+	nh.hdr_len = sizeof(nh);
+	nh.type_off = 0;
+	nh.str_off = h->type_len;
+	nh.str_len = (uint32_t)(h->str_len + extra);
+	total = sizeof(nh) + h->type_len + nh.str_len;
+	blob = malloc(total);
+	if (!blob)
+		return rb_errorf(err, -ENOMEM, "out of memory");
+	memcpy(blob, &nh, sizeof(nh));
+	memcpy(blob + sizeof(nh), raw + h->hdr_len + h->type_off, h->type_len);
+	memcpy(blob + sizeof(nh) + h->type_len, raw + h->hdr_len + h->str_off, h->str_len);
+	memcpy(blob + sizeof(nh) + h->type_len + h->str_len, pp->btf_strs.buf, extra);
+	r = btf_parse(blob, total, NULL, obj_file(obj), out, err);
+	free(blob);
+	if (r == 0)
+		trace_emit(RB_TRACE_INFO, "btf strings", 0, 0,
+			   "%zu bytes appended: line_info text of poisoned instructions", extra);
+	return r < 0 ? r : 0;
+}
+
+int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
+	     struct rb_error *err)
 {
 	struct btf_kernel_kinds k = {
 		.func = have(PROBE_BTF_FUNC),
@@ -113,6 +159,7 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *
 	struct sys_btf_load_opts o = { 0 };
 	struct btf_sanitize_counts c;
 	struct strbuf why = STRBUF_INIT;
+	struct btf *grown = NULL;
 	void *data;
 	size_t size;
 	int r;
@@ -125,7 +172,12 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, struct rb_error *
 			 "this kernel does not load BTF: programs load without func/line info");
 		return 0;
 	}
-	r = btf_sanitize(obj->btf, &k, fix_datasec, (void *)obj, &data, &size, &c, err);
+	r = with_prepared_strings(obj, pp, &grown, err);
+	if (r < 0)
+		return r;
+	r = btf_sanitize(grown ? grown : obj->btf, &k, fix_datasec, (void *)obj, &data, &size, &c,
+			 err);
+	btf_free(grown);
 	if (r < 0)
 		return r;
 	trace_emit(RB_TRACE_INFO, "btf sanitise", 0, 0,

@@ -123,8 +123,10 @@ static int create_one(struct rb_loaded *l, const struct rb_object *obj, const st
 	if (r < 0)
 		return r;
 	r = sys_map_create(&o);
-	if (r == -EINVAL && o.btf_fd) {
-		/* Some kernels refuse BTF types for a map type they predate: retry without. */
+	if ((r == -EINVAL || r == -524 /* ENOTSUPP */ || r == -EOPNOTSUPP) && o.btf_fd) {
+		/* Some map types take no BTF key/value types (cgroup_array, stack_trace,
+		 * perf_event_array... say ENOTSUPP), and older kernels refuse them for types they
+		 * predate (EINVAL): retry without, as libbpf does. */
 		struct sys_map_create_opts plain = o;
 
 		plain.btf_fd = 0;

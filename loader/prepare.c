@@ -5,6 +5,7 @@
  * and each extern resolved against the kernel (config text, kallsyms, vmlinux BTF; read
  * from files, never through bpf(2)). relo/ does the patching and keeps the record.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -595,6 +596,90 @@ static int note_core(struct prep *p, struct relo_ctx *ctx, uint32_t fi, uint32_t
 			   "CO-RE relocation not applied: no target BTF", NULL, p->err);
 }
 
+#define MAX_MODULE_BTFS 4096
+
+struct modules {
+	struct core_target *tg; /* tg[0] is the main target */
+	struct btf **btf;	/* one per module */
+	char **name;
+	uint32_t cnt;		/* modules */
+};
+
+static void modules_free(struct modules *m)
+{
+	for (uint32_t i = 0; i < m->cnt; i++) {
+		btf_free(m->btf[i]);
+		free(m->name[i]);
+	}
+	free(m->btf);
+	free(m->name);
+	free(m->tg);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The CO-RE targets: the main one, then each module's BTF under dir (split on the main one),
+ * in name order. A module BTF that does not parse on this base is left out and traced.
+ */
+static int module_targets(struct prep *p, const char *dir, struct modules *m)
+{
+	struct dirent *de;
+	DIR *d;
+	uint32_t n = 0;
+
+	memset(m, 0, sizeof(*m));
+	d = dir ? opendir(dir) : NULL;
+	if (d) {
+		m->name = calloc(MAX_MODULE_BTFS, sizeof(*m->name));
+		if (!m->name) {
+			closedir(d);
+			return rb_errorf(p->err, ENOMEM, "out of memory");
+		}
+		while ((de = readdir(d)) && n < MAX_MODULE_BTFS) {
+			if (de->d_name[0] == '.' || !strcmp(de->d_name, "vmlinux"))
+				continue;
+			m->name[n] = strdup(de->d_name);
+			if (!m->name[n])
+				break;
+			n++;
+		}
+		closedir(d);
+		qsort(m->name, n, sizeof(*m->name), cmp_name);
+	}
+	m->btf = calloc(n + 1, sizeof(*m->btf));
+	m->tg = calloc(n + 1, sizeof(*m->tg));
+	if (!m->btf || !m->tg) {
+		for (uint32_t i = 0; i < n; i++)
+			free(m->name[i]);
+		return rb_errorf(p->err, ENOMEM, "out of memory");
+	}
+	m->tg[0] = (struct core_target){ p->target, p->out->btf_path };
+	for (uint32_t i = 0; i < n; i++) {
+		struct rb_error e = { 0 };
+		char path[4096];
+		struct btf *b = NULL;
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, m->name[i]);
+		r = btf_open_raw(path, p->target, &b, &e);
+		trace_emit(RB_TRACE_INFO, "module BTF", r, 0, "%s%s%s", path, r ? ": " : "",
+			   r ? e.msg : "");
+		if (r) {
+			free(m->name[i]);
+			continue;
+		}
+		m->name[m->cnt] = m->name[i];
+		m->btf[m->cnt] = b;
+		m->tg[m->cnt + 1] = (struct core_target){ b, m->name[m->cnt] };
+		m->cnt++;
+	}
+	return 0;
+}
+
 /*
  * CO-RE, on the functions' own instructions before anything else (as libbpf), so every copy
  * of a subprogram carries the result. Against the target BTF (vmlinux or --btf FILE); when
@@ -604,6 +689,7 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 {
 	struct rb_object *obj = p->obj;
 	struct core_ctx *cc = NULL;
+	struct modules mods = { 0 };
 	uint32_t nsec;
 	int ret = 0;
 
@@ -619,11 +705,17 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 		ret = need_target_btf(p);
 		p->err = outer;
 		if (!ret) {
-			struct core_target tg = {p->target, p->out->btf_path};
+			const char *dir = p->opts ? p->opts->module_btf_dir : NULL;
 
-			ret = core_ctx_new(obj->btf, &tg, 1, &cc, p->err);
-			if (ret)
+			if (!dir && !(p->opts && p->opts->btf_path))
+				dir = "/sys/kernel/btf";
+			ret = module_targets(p, dir, &mods);
+			if (!ret)
+				ret = core_ctx_new(obj->btf, mods.tg, mods.cnt + 1, &cc, p->err);
+			if (ret) {
+				modules_free(&mods);
 				return ret;
+			}
 		}
 		ret = 0; /* no target BTF: the records are noted below */
 	}
@@ -643,7 +735,7 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 					continue;
 				insn = (uint32_t)((c->insn_off - prog->sec_off) / 8);
 				if (cc)
-					ret = relo_core_apply(ctx, cc, (uint32_t)i, insn, c,
+					ret = relo_core_apply(ctx, cc, (uint32_t)i, insn, c, k,
 							      p->err);
 				else
 					ret = note_core(p, ctx, (uint32_t)i, insn, c);
@@ -651,6 +743,7 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 		}
 	}
 	core_ctx_free(cc);
+	modules_free(&mods);
 	return ret;
 }
 
@@ -689,6 +782,9 @@ int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
 		if (obj->progs[i].subprog)
 			continue;
 		ret = relo_link(ctx, (uint32_t)i, &p.out->progs[p.out->prog_cnt], err);
+		if (!ret && obj->btf)
+			ret = relo_poison_lines(p.out->progs[p.out->prog_cnt], obj->btf,
+						&p.out->btf_strs, err);
 		if (ret)
 			goto out;
 		p.out->prog_idx[p.out->prog_cnt++] = i;
@@ -761,5 +857,6 @@ RB_API void rb_prepared_free(struct rb_prepared *pp)
 	free(pp->kconfig);
 	free(pp->externs);
 	free(pp->btf_path);
+	sb_free(&pp->btf_strs);
 	free(pp);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "rawbpf.h"
+#include "util/strbuf.h"
 
 struct rb_prepared {
 	struct rb_linked_prog **progs; /* one per main program */
@@ -21,6 +22,9 @@ struct rb_prepared {
 	bool has_syscall_wrapper; /* LINUX_HAS_SYSCALL_WRAPPER */
 	char *btf_path;		  /* the target BTF file, once opened */
 	char kconfig_err[256];	  /* why the kernel config could not be read, or "" */
+	/* Strings for the object's BTF string section (appended at load): the text of the
+	 * line_info records of poisoned instructions (relo_poison_lines). Empty when none. */
+	struct strbuf btf_strs;
 };
 
 #endif

@@ -78,6 +78,25 @@ int core_ctx_new(const struct btf *local, const struct core_target *targets,
 	return 0;
 }
 
+/* Where candidates are searched, in words: "vmlinux", "vmlinux and 3 module BTFs". */
+void core_ctx_where(const struct core_ctx *cc, char *buf, size_t len)
+{
+	const char *name = cc->targets[0].t.name ? cc->targets[0].t.name : "the target BTF";
+	const char *base = strrchr(name, '/');
+
+	base = base && base[1] ? base + 1 : name;
+	if (cc->target_cnt > 1)
+		snprintf(buf, len, "%s and %u module BTF%s", base, cc->target_cnt - 1,
+			 cc->target_cnt > 2 ? "s" : "");
+	else
+		snprintf(buf, len, "%s", base);
+}
+
+const char *core_ctx_target_name(const struct core_ctx *cc, uint32_t i)
+{
+	return i < cc->target_cnt && cc->targets[i].t.name ? cc->targets[i].t.name : "?";
+}
+
 void core_ctx_free(struct core_ctx *cc)
 {
 	if (!cc)

@@ -80,6 +80,10 @@ struct core_ctx;
 int core_ctx_new(const struct btf *local, const struct core_target *targets,
 		 uint32_t target_cnt, struct core_ctx **out, struct rb_error *err);
 void core_ctx_free(struct core_ctx *cc);
+/* Where candidates are searched, for sentences: "vmlinux", "vmlinux and 2 module BTFs". */
+void core_ctx_where(const struct core_ctx *cc, char *buf, size_t len);
+/* The name of target i as given to core_ctx_new ("?" when out of range). */
+const char *core_ctx_target_name(const struct core_ctx *cc, uint32_t i);
 
 /* What happened to one candidate. */
 struct core_cand_note {

@@ -18,12 +18,12 @@ static bool is_poison(const struct bpf_insn *insn)
 }
 
 int relo_core_apply(struct relo_ctx *ctx, struct core_ctx *cc, uint32_t func, uint32_t insn,
-		    const struct btf_ext_core_relo *rec, struct rb_error *err)
+		    const struct btf_ext_core_relo *rec, uint32_t rec_idx, struct rb_error *err)
 {
 	struct core_result res;
 	struct bpf_insn patched[2] = { 0 };
 	const struct bpf_insn *insns;
-	char target[320], reason[400];
+	char target[320], reason[800], where[160];
 	const char *name;
 	uint32_t cnt, avail;
 	int width, r;
@@ -45,19 +45,32 @@ int relo_core_apply(struct relo_ctx *ctx, struct core_ctx *cc, uint32_t func, ui
 		core_result_free(&res);
 		return width;
 	}
-	if (res.target >= 0)
+	if (res.target > 0) /* a module's BTF: say which */
+		snprintf(target, sizeof(target), "[%u] %s in module %s", res.target_id,
+			 res.target_c, core_ctx_target_name(cc, (uint32_t)res.target));
+	else if (res.target == 0)
 		snprintf(target, sizeof(target), "[%u] %s", res.target_id, res.target_c);
 	else
 		snprintf(target, sizeof(target), "%s", res.kind == CORE_TYPE_ID_LOCAL ?
 			 "local BTF" : "nothing in the target BTF");
-	if (res.poison)
-		snprintf(reason, sizeof(reason), "%s %s: no target has it, instruction poisoned "
-			 "(fails verification only if reached)", core_kind_name(res.kind),
-			 res.local_c);
+	core_ctx_where(cc, where, sizeof(where));
+	/* Poison reasons are also the text of the instruction's own line_info record. */
+	if (res.poison && !res.cand_cnt)
+		snprintf(reason, sizeof(reason),
+			 "CO-RE relocation #%u failed: %s %s: no candidate: no type of that name "
+			 "and kind in %s; instruction poisoned", rec_idx, core_kind_name(res.kind),
+			 res.local_c, where);
+	else if (res.poison)
+		snprintf(reason, sizeof(reason),
+			 "CO-RE relocation #%u failed: %s %s: no candidate matches: %u type%s of "
+			 "that name in %s, none with this access; instruction poisoned", rec_idx,
+			 core_kind_name(res.kind), res.local_c, res.cand_cnt,
+			 res.cand_cnt > 1 ? "s" : "", where);
 	else if (is_poison(patched))
-		snprintf(reason, sizeof(reason), "%s %s: field size %u -> %u cannot be loaded "
-			 "safely (signed or mixed types), instruction poisoned",
-			 core_kind_name(res.kind), res.local_c, res.orig_sz, res.new_sz);
+		snprintf(reason, sizeof(reason), "CO-RE relocation #%u failed: %s %s: field size "
+			 "%u -> %u cannot be loaded safely (signed or mixed types); instruction "
+			 "poisoned", rec_idx, core_kind_name(res.kind), res.local_c, res.orig_sz,
+			 res.new_sz);
 	else
 		snprintf(reason, sizeof(reason), "%s %s: %llu -> %llu%s", core_kind_name(res.kind),
 			 res.local_c, (unsigned long long)res.orig_val,

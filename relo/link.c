@@ -342,7 +342,7 @@ static int rebuild_info(struct linker *l, bool line)
 }
 
 /* Each instruction's line: the last line_info record at or before it in the same piece. */
-static void attach_lines(struct rb_linked_prog *p)
+void relo_attach_lines(struct rb_linked_prog *p)
 {
 	uint32_t k = 0;
 	int32_t cur = -1;
@@ -394,7 +394,7 @@ int relo_link(struct relo_ctx *ctx, uint32_t main_func, struct rb_linked_prog **
 	if (ret)
 		goto out;
 	order_decisions(p);
-	attach_lines(p);
+	relo_attach_lines(p);
 	*out = p;
 	p = NULL;
 out:

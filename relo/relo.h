@@ -19,6 +19,9 @@
 #include <linux/bpf.h>
 
 #include "rawbpf.h"
+#include "util/strbuf.h"
+
+struct btf;
 
 /* What a relocation names, as classified by the loader from the ELF symbol. */
 enum relo_ref_kind {
@@ -119,6 +122,21 @@ const struct rb_relo_decision *relo_func_decisions(const struct relo_ctx *ctx, u
 /* Link main function main_func with every subprogram it reaches. */
 int relo_link(struct relo_ctx *ctx, uint32_t main_func, struct rb_linked_prog **out,
 	      struct rb_error *err);
+
+/* Each instruction's line_info record in p->hist, from p->line_info (sorted). */
+void relo_attach_lines(struct rb_linked_prog *p);
+
+/*
+ * Give each CO-RE-poisoned instruction of p a line_info record of its own whose text is the
+ * decision's reason (relo/poison_line.c): the text is added to strs (NUL-terminated strings,
+ * shared by all programs, identical texts once) and the record's line_off is the size of
+ * btf's string section (the object's BTF) plus its place there, so the loader appends strs
+ * to that section before BPF_BTF_LOAD. The record keeps the file name and line of the one it
+ * displaces (the name as a copy in strs: see the file); the next instruction gets the source
+ * line back. Nothing changes for a program without line_info.
+ */
+int relo_poison_lines(struct rb_linked_prog *p, const struct btf *btf, struct strbuf *strs,
+		      struct rb_error *err);
 
 /*
  * Load time: replace the map-index placeholders (pseudo map fd / map value) with real

@@ -7,7 +7,7 @@
  * sample for the process that was running. Processes with the largest counts used the most
  * CPU.
  *
- *   rawbpf load perf_event.bpf.o --event-type cpu-clock
+ *   rawbpf load perf_event.bpf.o --freq 99 --duration 5
  */
 #include "common.h"
 #include <linux/bpf_perf_event.h>

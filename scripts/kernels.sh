@@ -5,11 +5,16 @@
 #   build/kernels/<tag>/btf       the kernel's .BTF section (a `rawbpf relo --btf` target)
 #   build/kernels/<tag>/config    the kernel's config
 #   build/kernels/<tag>/release   `uname -r` of that kernel
+#   build/kernels/<tag>/modules/  the modules the guest tests need (MODULES: veth for the
+#                                 xdp/tcx tests, sch_ingress (clsact) and cls_bpf for netlink tc),
+#                                 with their dependencies, decompressed; `order` lists them in
+#                                 load order (dependencies first) for the guest's insmod
 # The packages are never installed; `apt-get download` + `dpkg-deb` only. Everything is cached:
 # a tag whose files are all there is not fetched again (remove build/kernels/<tag> to refresh).
 # Usage: scripts/kernels.sh [TAG...]   (default: 6.1 6.12); prints one line per kernel.
 set -e
 BUILD=${BUILD:-build}
+MODULES=${MODULES:-"veth sch_ingress cls_bpf"}
 DIR="$BUILD/kernels"
 OBJCOPY=${OBJCOPY:-$(command -v llvm-objcopy-19 || command -v llvm-objcopy || echo objcopy)}
 
@@ -60,10 +65,65 @@ extract_vmlinux() { # bzImage out
 	[ "$(od -An -tx1 -N4 "$2" | tr -d ' ')" = 7f454c46 ] || die "$1: payload is not an ELF kernel"
 }
 
+# The package's modules (./lib/modules/<release>/kernel/...) unpacked under $1; prints nothing.
+unpack_modules() { # deb dir
+	dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards './lib/modules/*/kernel/*'
+}
+
+# A module's file under the unpacked tree, by module name (in names, - and _ are the same).
+module_file() { # tree name
+	a=$(echo "$2" | tr - _)
+	b=$(echo "$2" | tr _ -)
+	find "$1/lib/modules" \( -name "$a.ko*" -o -name "$b.ko*" \) | head -1
+}
+
+# The modules a module needs, from the "depends=" string of its .modinfo section.
+module_depends() { # ko
+	"$OBJCOPY" --dump-section .modinfo=/dev/stdout "$1" /dev/null 2>/dev/null | tr '\0' '\n' |
+		sed -n 's/^depends=//p' | tr , ' '
+}
+
+# Decompress MODULES and their dependencies out of the unpacked tree into $out/modules, and
+# write their load order (each module after what it depends on).
+take_modules() { # tree out
+	mkdir -p "$2/modules.tmp"
+	: >"$2/modules.tmp/order"
+	add_module() { # name
+		grep -qx "$1.ko" "$2/modules.tmp/order" 2>/dev/null && return 0
+		f=$(module_file "$tree" "$1")
+		[ -n "$f" ] || die "no module $1 in the package"
+		ko="$2/modules.tmp/$1.ko"
+		case $f in
+		*.ko.xz) xz -dc "$f" >"$ko" ;;
+		*.ko.zst) zstd -dcq "$f" >"$ko" ;;
+		*.ko.gz) gzip -dc "$f" >"$ko" ;;
+		*.ko) cp "$f" "$ko" ;;
+		*) die "$f: unknown module compression" ;;
+		esac
+		for d in $(module_depends "$ko"); do
+			add_module "$d" "$2"
+		done
+		echo "$1.ko" >>"$2/modules.tmp/order"
+	}
+	tree=$1
+	for m in $MODULES; do
+		add_module "$m" "$2"
+	done
+	rm -rf "$2/modules"
+	mv "$2/modules.tmp" "$2/modules"
+}
+
+download() { # pkg tmp
+	(cd "$2" && apt-get download -q "$1" >download.log 2>&1) ||
+		die "apt-get download $1 failed: $(tail -1 "$2/download.log")"
+	ls "$2"/*.deb
+}
+
 fetch() { # tag
 	tag=$1
 	out="$DIR/$tag"
-	if [ -s "$out/vmlinux" ] && [ -s "$out/btf" ] && [ -s "$out/release" ]; then
+	if [ -s "$out/vmlinux" ] && [ -s "$out/btf" ] && [ -s "$out/release" ] &&
+		[ -f "$out/modules/order" ]; then
 		echo "$tag $(cat "$out/release") (cached in $out)"
 		return 0
 	fi
@@ -71,12 +131,18 @@ fetch() { # tag
 	tmp="$DIR/.fetch-$tag"
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	(cd "$tmp" && apt-get download -q "$pkg" >download.log 2>&1) ||
-		die "apt-get download $pkg failed: $(tail -1 "$tmp/download.log")"
-	deb=$(ls "$tmp"/*.deb)
-	# Only /boot: the modules are not needed (everything the tests use is built in).
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/*'
+	deb=$(download "$pkg" "$tmp")
 	release=${pkg#linux-image-}
+	# A cache from before the modules were taken: only the modules are missing.
+	if [ -s "$out/vmlinux" ] && [ -s "$out/btf" ] && [ "$(cat "$out/release" 2>/dev/null)" = "$release" ]; then
+		unpack_modules "$deb" "$tmp"
+		take_modules "$tmp" "$out"
+		rm -rf "$tmp"
+		echo "$tag $release (modules taken from $pkg)"
+		return 0
+	fi
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/*'
+	unpack_modules "$deb" "$tmp"
 	[ -f "$tmp/boot/vmlinuz-$release" ] || die "$deb has no boot/vmlinuz-$release"
 	mkdir -p "$out"
 	mv "$tmp/boot/vmlinuz-$release" "$out/vmlinuz"
@@ -86,6 +152,7 @@ fetch() { # tag
 		die "$pkg: no .BTF section in the kernel"
 	mv "$out/btf.tmp" "$out/btf"
 	mv "$out/vmlinux.tmp" "$out/vmlinux"
+	take_modules "$tmp" "$out"
 	echo "$release" >"$out/release"
 	rm -rf "$tmp"
 	echo "$tag $release (fetched $pkg)"

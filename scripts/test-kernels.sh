@@ -53,8 +53,25 @@ for f in "$G"/*.failed; do
 	[ -e "$f" ] && die "building a static $(basename "$f" .failed) failed"
 done
 cp -r "$BUILD/samples" "$G/root/build/samples"
+# iproute2's ip and tc (busybox's ip cannot make a veth pair), with the libraries they load;
+# and dash as /bin/sh: busybox's sh runs its own applets before anything on PATH, so the
+# tests' system("ip ...") would get busybox's ip (init's --install keeps an existing /bin/sh).
+mkdir -p "$G/root/sbin"
+cp -L /bin/dash "$G/root/bin/sh" || die "no /bin/dash (Debian's /bin/sh)"
+for p in /bin/dash ip tc; do
+	p=$(command -v "$p") || die "no $p (iproute2; make deps)"
+	[ "$p" = /bin/dash ] || cp -L "$p" "$G/root/sbin/$(basename "$p")"
+	for lib in $(ldd "$p" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+		mkdir -p "$G/root$(dirname "$lib")"
+		cp -L "$lib" "$G/root$lib"
+	done
+done
 mkdir -p "$G/root/boot"
 for k in $KERNELS; do
+	# The modules the tests need (scripts/kernels.sh), insmod-ed by init in their order.
+	m="$G/root/lib/modules/$(cat "$BUILD/kernels/$k/release")"
+	mkdir -p "$m"
+	cp "$BUILD/kernels/$k/modules/"* "$m/"
 	# Where a Debian system keeps its config (for .kconfig externs), as on a real install.
 	cp "$BUILD/kernels/$k/config" "$G/root/boot/config-$(cat "$BUILD/kernels/$k/release")"
 	sha256sum "$BUILD/kernels/$k/btf" | cut -d' ' -f1 >"$G/root/guest/btf-$k.sha256"

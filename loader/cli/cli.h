@@ -3,6 +3,7 @@
 #ifndef RB_CLI_H
 #define RB_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,10 +25,38 @@ int cmd_map(int argc, char **argv);
 int cmd_unpin(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 
+/* load's run stage (rb2-output: loader/cli/load_events.c) */
+struct load_run_opts {
+	double duration;	       /* seconds; <= 0: until *stop */
+	bool json;		       /* print nothing while running */
+	const char *event_type;	       /* --event-type */
+	volatile sig_atomic_t *stop;   /* set by SIGINT/SIGTERM */
+	const unsigned char *ctx;      /* --ctx for syscall programs */
+	size_t ctx_len;
+	bool once_only;		       /* every loaded program ran once: no loop */
+};
+/* Stream records and printk lines (duration < 0: until stopped, 0: what is there);
+ * returns an exit status. */
+int load_run_events(const struct rb_loaded *l, const struct load_run_opts *o);
+/* Read iterators, run syscall programs; sets once_only; returns an exit status. */
+int load_run_once(const struct rb_loaded *l, struct load_run_opts *o);
+/* --freq HZ or --period NS for perf_event programs; -1 (said why) when malformed. */
+int load_parse_sampling(struct rb_attach_opts *ao, const char *flag, const char *v);
+/* --ctx HEX into o; -1 (said why) when malformed. */
+int load_parse_ctx(struct load_run_opts *o, const char *hex);
+
 /* Print "rawbpf: <msg>" to stderr (the library's sentence, or a usage problem). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Colour on a terminal, never with NO_COLOR set. */
 bool cli_color(FILE *f);
+
+/* load: --set VAR=VALUE (load_set.c). A spec needs a name before its '='. */
+bool load_set_valid(const char *spec);
+/* Apply each "NAME=VALUE" with rb_object_set_var(); the first failure fills err. */
+int load_apply_sets(struct rb_object *obj, char *const *specs, size_t n, struct rb_error *err);
+
+/* load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c). */
+void load_print_map(const char *name, int fd, size_t limit);
 
 /* A minimal streaming JSON writer: stable, compact-but-readable output. */
 struct json {

@@ -5,10 +5,10 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "loader/cli/attach_flags.h"
 #include "loader/cli/cli.h"
@@ -31,10 +31,17 @@ static void usage(FILE *f)
 		"usage: rawbpf load OBJ [--prog NAME]... [--keep-going] [--no-attach] [--pin DIR]\n"
 		"                   [--pin-root DIR] [--duration SEC] [--map NAME.ATTR=N]...\n"
 		"                   [--type PROG=TYPE] [--btf FILE] [--log-level N] [--log-file F]\n"
-		"                   [--trace] [--json]\n" ATTACH_FLAGS_USAGE "\n"
-		"Load the object's maps and programs, attach what its section names say, then show\n"
-		"bpf_printk output until Ctrl-C or --duration and print the maps; with --pin, pin\n"
-		"everything under DIR (progs/, maps/, links/) and exit.\n");
+		"                   [--set VAR=VALUE]... [--print-limit N] [--event-type NAME]\n"
+		"                   [--ctx HEX] [--freq HZ | --period NS] [--trace] [--json]\n"
+		ATTACH_FLAGS_USAGE "\n"
+		"Load the object's maps and programs, attach what its section names say, read its\n"
+		"iterators and run its syscall programs once (--ctx: their argument), then show\n"
+		"ring buffer and perf buffer records (decoded with --event-type NAME's struct, or\n"
+		"the only struct of their size) and bpf_printk lines until Ctrl-C or --duration,\n"
+		"then print the maps (typed with BTF, 64 entries each unless --print-limit N; 0: all);\n"
+		"with --pin, pin everything under DIR (progs/, maps/, links/) and exit. --set\n"
+		"VAR=VALUE sets a global variable (a const volatile knob in .rodata, or .data/.bss)\n"
+		"before load.\n");
 }
 
 static void print_trace(const struct rb_trace_event *ev, void *ctx)
@@ -62,74 +69,6 @@ static int parse_override(char *arg, struct rb_map_override *ov)
 	errno = 0;
 	ov->value = strtoull(eq + 1, &end, 0);
 	return errno || *end || end == eq + 1 ? -1 : 0;
-}
-
-/* Integers for 1/2/4/8-byte cells, a string for printable text, hex otherwise. */
-static void print_cell(const unsigned char *p, size_t n)
-{
-	size_t i, text = 0;
-
-	if (n == 1 || n == 2 || n == 4 || n == 8) {
-		unsigned long long v = 0;
-
-		memcpy(&v, p, n);
-		printf("%llu", v);
-		return;
-	}
-	while (text < n && p[text] >= 0x20 && p[text] < 0x7f)
-		text++;
-	if (text > 0) {
-		for (i = text; i < n && !p[i]; i++)
-			;
-		if (i == n) {
-			printf("\"%.*s\"", (int)text, (const char *)p);
-			return;
-		}
-	}
-	for (i = 0; i < n; i++)
-		printf("%02x", p[i]);
-}
-
-static void print_map(const char *name, int fd)
-{
-	struct rb_map_fd_info mi;
-	unsigned char *key, *next, *val;
-	size_t shown = 0, vbytes;
-	int r;
-
-	if (fd < 0 || rb_map_fd_info(fd, &mi) < 0)
-		return;
-	if (mi.type == 27 /* ringbuf */ || mi.type == 4 /* perf event array */ || !mi.key_size) {
-		printf("map %s: (%s, not listed)\n", name, rb_map_type_name(mi.type));
-		return;
-	}
-	vbytes = rb_map_value_bytes(&mi);
-	key = calloc(1, mi.key_size);
-	next = calloc(1, mi.key_size);
-	val = calloc(1, vbytes ? vbytes : 1);
-	if (!key || !next || !val)
-		goto out;
-	printf("map %s (%s):\n", name, rb_map_type_name(mi.type) ? rb_map_type_name(mi.type) : "?");
-	for (r = rb_map_next_key(fd, NULL, next); r == 0; r = rb_map_next_key(fd, key, next)) {
-		memcpy(key, next, mi.key_size);
-		if (rb_map_lookup(fd, key, val) < 0)
-			continue;
-		if (shown++ >= MAP_PRINT_LIMIT)
-			continue;
-		printf("  ");
-		print_cell(key, mi.key_size);
-		printf(" = ");
-		print_cell(val, vbytes);
-		printf("\n");
-	}
-	if (shown > MAP_PRINT_LIMIT)
-		printf("  ... %zu entries in all\n", shown);
-	else if (!shown)
-		printf("  (empty)\n");
-out:
-	free(key);
-	free(next);
-	free(val);
 }
 
 static void print_json(const char *path, struct rb_object *obj, struct rb_loaded *l,
@@ -192,6 +131,8 @@ static void print_json(const char *path, struct rb_object *obj, struct rb_loaded
 			char p[4096];
 
 			snprintf(p, sizeof(p), "%s/maps/%s", pin, mi.name);
+			for (char *c = p + strlen(pin) + 6; *c; c++)
+				*c = *c == '.' || *c == '/' ? '_' : *c; /* as rb_loaded_pin names it */
 			json_string(&j, "pin_path", p);
 		} else {
 			json_string(&j, "pin_path", mi.pin_path);
@@ -275,44 +216,6 @@ static int write_logs(const char *file, struct rb_loaded *l)
 	return 0;
 }
 
-static void run(double duration, bool json)
-{
-	struct rb_error e = { 0 };
-	struct rb_trace_pipe *tp = rb_trace_pipe_open(&e);
-	struct timespec t0, now;
-	char line[1024];
-
-	if (!tp)
-		cli_error("bpf_printk output will not be shown: %s", e.msg);
-	if (!json) {
-		if (duration > 0)
-			printf("running for %g s (Ctrl-C to stop)\n", duration);
-		else
-			printf("running until Ctrl-C\n");
-		fflush(stdout);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!stop) {
-		int r;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (duration > 0 &&
-		    (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9 >= duration)
-			break;
-		if (!tp) {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
-
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		r = rb_trace_pipe_read(tp, line, sizeof(line), 100);
-		if (r >= 0 && !json)
-			printf("%s\n", line);
-		fflush(stdout);
-	}
-	rb_trace_pipe_close(tp);
-}
-
 int cmd_load(int argc, char **argv)
 {
 	const char *path = NULL, *pin = NULL, *log_file = NULL, *btf = NULL;
@@ -321,10 +224,14 @@ int cmd_load(int argc, char **argv)
 	struct rb_load_opts lo = { .sz = sizeof(lo) };
 	struct rb_prepare_opts po = { .sz = sizeof(po) };
 	const char *types[MAX_PROGS];
+	char *sets[MAX_OVERRIDES];
+	size_t nsets = 0;
 	size_t nprogs = 0, novs = 0, ntypes = 0;
 	bool no_attach = false, json = false;
+	struct load_run_opts ro = { .stop = &stop };
 	struct attach_flags af;
-	double duration = 0;
+	double duration = -1;
+	unsigned long print_limit = MAP_PRINT_LIMIT;
 	struct rb_error e = { 0 };
 	struct rb_object *obj = NULL;
 	struct rb_prepared *pp = NULL;
@@ -360,6 +267,14 @@ int cmd_load(int argc, char **argv)
 			lo.pin_root = argv[++i];
 		} else if (!strcmp(a, "--log-file") && has_val) {
 			log_file = argv[++i];
+		} else if (!strcmp(a, "--event-type") && has_val) {
+			ro.event_type = argv[++i];
+		} else if ((!strcmp(a, "--freq") || !strcmp(a, "--period")) && has_val) {
+			if (load_parse_sampling(&af.opts, a, argv[++i]) < 0)
+				return EXIT_USAGE;
+		} else if (!strcmp(a, "--ctx") && has_val) {
+			if (load_parse_ctx(&ro, argv[++i]) < 0)
+				return EXIT_USAGE;
 		} else if (!strcmp(a, "--btf") && has_val) {
 			btf = argv[++i];
 		} else if (!strcmp(a, "--type") && has_val && ntypes < MAX_PROGS) {
@@ -377,8 +292,8 @@ int cmd_load(int argc, char **argv)
 			char *end;
 
 			duration = strtod(argv[++i], &end);
-			if (*end || duration <= 0) {
-				cli_error("load: --duration takes a positive number of seconds");
+			if (*end || duration < 0) {
+				cli_error("load: --duration takes a number of seconds (0: stop at once)");
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(a, "--map") && has_val && novs < MAX_OVERRIDES) {
@@ -387,6 +302,20 @@ int cmd_load(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			novs++;
+		} else if (!strcmp(a, "--print-limit") && has_val) {
+			char *end;
+
+			print_limit = strtoul(argv[++i], &end, 10);
+			if (*end || !*argv[i] || argv[i][0] == '-') {
+				cli_error("load: --print-limit takes a number of entries (0: all)");
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(a, "--set") && has_val && nsets < MAX_OVERRIDES) {
+			if (!load_set_valid(argv[++i])) {
+				cli_error("load: --set wants VAR=VALUE (e.g. target_pid=1234)");
+				return EXIT_USAGE;
+			}
+			sets[nsets++] = argv[i];
 		} else if (!strncmp(a, "--", 2)) {
 			cli_error("load: unknown or incomplete option '%s'", a);
 			usage(stderr);
@@ -410,6 +339,8 @@ int cmd_load(int argc, char **argv)
 	lo.override_cnt = novs;
 	po.btf_path = btf;
 	if (rb_object_open(path, NULL, &obj, &e) < 0)
+		goto fail;
+	if (load_apply_sets(obj, sets, nsets, &e) < 0)
 		goto fail;
 	for (size_t i = 0; i < ntypes; i++)
 		if (rb_object_set_prog_type(obj, types[i], &e) < 0)
@@ -450,15 +381,19 @@ int cmd_load(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (!no_attach)
-		run(duration, json);
+	ro.duration = duration;
+	ro.json = json;
+	if (!no_attach && load_run_once(l, &ro))
+		rc = EXIT_INVALID;
+	if (!no_attach && load_run_events(l, &ro))
+		rc = EXIT_INVALID;
 	rb_loaded_detach(l);
 	if (!json)
 		for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
 			struct rb_loaded_map_info mi;
 
 			rb_loaded_map(l, i, &mi);
-			print_map(mi.name, mi.fd);
+			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
 		}
 	goto out;
 fail:

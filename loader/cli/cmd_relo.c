@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rawbpf relo OBJ [--prog NAME] [--btf FILE] [--kconfig FILE] [--json]
+ * rawbpf relo OBJ [--prog NAME] [--btf FILE] [--module-btf DIR] [--kconfig FILE] [--json]
  * The dry run of prepare: externs and what they resolved to, every relocation of every
  * program in order with the instruction before and after, then each linked program's layout.
  */
@@ -226,12 +226,15 @@ static void json_prog(struct json *j, const struct relo_view *v)
 
 static void relo_usage(FILE *f)
 {
-	fprintf(f, "usage: rawbpf relo OBJ [--prog NAME] [--btf FILE] [--kconfig FILE] [--json]\n"
+	fprintf(f, "usage: rawbpf relo OBJ [--prog NAME] [--btf FILE] [--module-btf DIR] "
+		   "[--kconfig FILE] [--json]\n"
 		   "  dry run of prepare: every relocation with its instruction before and after,\n"
 		   "  then each linked program's layout (main program, appended subprograms)\n"
 		   "  --prog NAME     only this program\n"
 		   "  --btf FILE      target BTF for ksyms/kfuncs/CO-RE (default the running "
 		   "kernel's)\n"
+		   "  --module-btf DIR  CO-RE also searches the module BTFs in DIR, split on the\n"
+		   "                  target (default /sys/kernel/btf without --btf, none with it)\n"
 		   "  --kconfig FILE  kernel config for .kconfig externs (default /boot/config-*,\n"
 		   "                  /proc/config.gz)\n"
 		   "  --json          the same as data\n");
@@ -242,7 +245,8 @@ int cmd_relo(int argc, char **argv)
 	static const struct option opts[] = {
 		{"prog", required_argument, NULL, 'p'},	   {"btf", required_argument, NULL, 'b'},
 		{"kconfig", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},	   {0},
+		{"help", no_argument, NULL, 'h'},	   {"module-btf", required_argument, NULL, 'm'},
+		{0},
 	};
 	struct rb_prepare_opts popts = {.sz = sizeof(popts)};
 	const char *prog = NULL, *path;
@@ -255,7 +259,7 @@ int cmd_relo(int argc, char **argv)
 	int c, ret = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:b:k:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:b:k:m:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			prog = optarg;
@@ -265,6 +269,9 @@ int cmd_relo(int argc, char **argv)
 			break;
 		case 'k':
 			popts.kconfig_path = optarg;
+			break;
+		case 'm':
+			popts.module_btf_dir = optarg;
 			break;
 		case 'j':
 			json = true;

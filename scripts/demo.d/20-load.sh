@@ -35,8 +35,10 @@ if [ $rc -ne 0 ]; then
 	echo "demo: rawbpf load failed (exit $rc)"
 	exit 1
 fi
-# The header lines as printed, then the map sorted by count, busiest first.
+# The header lines as printed, then the map (keys are {"comm":"NAME"}, typed with BTF)
+# sorted by count, busiest first.
 printf '%s\n' "$out" | sed -n '1,/^map /p'
 printf '%s\n' "$out" | sed -n '/^map /,$p' | sed 1d |
-	awk -F' = ' 'NF == 2 { sub(/^ +/, "", $1); print $2 "\t" $1 }' | sort -rn | head -10 |
+	awk -F' = ' 'NF == 2 { sub(/^ +/, "", $1); gsub(/^\{"comm":"|"\}$/, "", $1); print $2 "\t" $1 }' |
+	sort -rn | head -10 |
 	awk -F'\t' '{ printf "  %-20s %8d syscalls\n", $2, $1 }'

@@ -26,8 +26,8 @@ grep -q "wants PROG=TARGET" "$ERR" || fail "no --attach usage sentence"
 grep -q "give one with --attach func_entry=BINARY:FUNC" "$ERR" || fail "no sentence"
 
 # 3. getpid in libc, counted for a python process
-"$RAWBPF" load "$S/uprobe.bpf.o" --duration 8 --attach func_entry=libc.so.6:getpid \
-	--attach func_return=libc.so.6:getpid >"$OUT" 2>"$ERR" &
+"$RAWBPF" load "$S/uprobe.bpf.o" --duration 8 --print-limit 0 \
+	--attach func_entry=libc.so.6:getpid --attach func_return=libc.so.6:getpid >"$OUT" 2>"$ERR" &
 LOADER=$!
 sleep 4
 python3 -c '
@@ -39,15 +39,13 @@ LOADER=
 grep -q 'attached: uprobe libc.so.6:getpid' "$OUT" || fail "func_entry not attached"
 grep -q 'attached: uretprobe libc.so.6:getpid' "$OUT" || fail "func_return not attached"
 python3 - "$OUT" "$(cat "$PIDF")" <<'PY' || fail "python's calls not counted"
-import re, sys
+import json, re, sys
 pid = sys.argv[2]
 for line in open(sys.argv[1]):
-    m = re.match(r"^\s+(\d+) = ([0-9a-f]{64})$", line)
+    m = re.match(r"^\s+(\d+) = (\{.*\})$", line)
     if m and m.group(1) == pid:
-        b = bytes.fromhex(m.group(2))
-        calls = int.from_bytes(b[0:8], "little")
-        rets = int.from_bytes(b[8:16], "little")
-        ret = int.from_bytes(b[24:32], "little")
+        v = json.loads(m.group(2))  # struct call_stats, typed with BTF
+        calls, rets, ret = v["calls"], v["returns"], v["last_ret"]
         assert calls >= 7 and rets >= 7, (calls, rets)
         assert ret == int(pid), ret
         sys.exit(0)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # rawbpf load / unpin end to end on the samples: attach and count, JSON manifest, a program
 # the verifier refuses (exit 1, its name, the reason), --pin then a second process reads the
-# pinned map, unpin leaves nothing; map size overrides; usage errors.
+# pinned map, unpin leaves nothing; map size overrides; --set; the typed map print; usage
+# errors.
 RAWBPF=${RAWBPF:-build/rawbpf}
 BUILD=${BUILD:-build}
 S=$BUILD/samples
@@ -13,11 +14,36 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$OUT"; echo "--- stderr"; cat "$ERR"; exit 1; }
 
 # 1. attach a tracepoint and count: rawbpf's own system calls show up under its name
-"$RAWBPF" load "$S/syscount.bpf.o" --duration 1 >"$OUT" 2>"$ERR" || fail "syscount load"
+"$RAWBPF" load "$S/syscount.bpf.o" --duration 1 --print-limit 0 >"$OUT" 2>"$ERR" || fail "syscount load"
 grep -q 'program count_syscall .*attached: tracepoint raw_syscalls/sys_enter' "$OUT" ||
 	fail "syscount not attached"
 grep -q '^map syscalls (hash):' "$OUT" || fail "no map listing"
-grep -Eq '^  "rawbpf" = [1-9][0-9]*$' "$OUT" || fail "rawbpf's own syscalls not counted"
+grep -Eq '^  \{"comm":"rawbpf"\} = [1-9][0-9]*$' "$OUT" || fail "rawbpf's own syscalls not counted"
+
+# 1b. the map print is typed with BTF (struct keys, .bss by variable name) and limited to
+# 64 entries per map: 70 programs with names of their own make more than 64 keys
+BIN=$(mktemp -d)
+i=0
+while [ $i -lt 70 ]; do cp /bin/true "$BIN/rbp$i"; i=$((i + 1)); done
+( sleep 0.5; i=0; while [ $i -lt 70 ]; do "$BIN/rbp$i"; i=$((i + 1)); done ) &
+"$RAWBPF" load "$S/syscount.bpf.o" --duration 2 >"$OUT" 2>"$ERR" || fail "syscount load (70 names)"
+wait
+rm -rf "$BIN"
+[ "$(sed -n '/^map syscalls/,/^map /p' "$OUT" | grep -c '^  {"comm":')" -eq 64 ] ||
+	fail "not 64 entries shown"
+grep -Eq '^  \.\.\. [1-9][0-9]* more$' "$OUT" || fail "no '... N more' line"
+"$RAWBPF" load "$S/globals.bpf.o" --duration 0.2 --set target_pid=77 --set greeting=hi \
+	>"$OUT" 2>"$ERR" || fail "globals load with --set"
+grep -Fq '  0 = {".rodata":[{"target_pid":77},{"greeting":"hi"},' "$OUT" ||
+	fail "--set values not in the .rodata print"
+grep -Fq '  0 = {".bss":[{"matched":0}]}' "$OUT" || fail "no typed .bss line"
+
+# 1c. --set errors: a value that does not fit (exit 1, one sentence), a malformed flag (2)
+"$RAWBPF" load "$S/globals.bpf.o" --no-attach --set target_pid=-1 >"$OUT" 2>"$ERR"
+[ $? -eq 1 ] && grep -Fq "cannot set variable 'target_pid' (const volatile __u32, in .rodata) to '-1': an unsigned 4-byte integer cannot hold a negative value" "$ERR" ||
+	fail "--set target_pid=-1 must be refused"
+"$RAWBPF" load "$S/globals.bpf.o" --no-attach --set target >"$OUT" 2>"$ERR"
+[ $? -eq 2 ] || fail "--set without = must be a usage error"
 
 # 2. the JSON manifest
 "$RAWBPF" load "$S/counter.bpf.o" --duration 0.2 --json >"$OUT" 2>"$ERR" || fail "json load"
@@ -50,6 +76,30 @@ bpftool map show pinned "$PIN/maps/counts" >/dev/null 2>&1 || fail "bpftool cann
 [ ! -e "$PIN" ] || fail "unpin left $PIN"
 "$RAWBPF" unpin /tmp >"$OUT" 2>"$ERR"
 [ $? -eq 1 ] && grep -q 'not on a BPF filesystem' "$ERR" || fail "unpin outside bpffs must refuse"
+
+# 4b. map types that take no BTF key/value types (the kernel says ENOTSUPP) load without them,
+# as libbpf-tools' cgroup_map (a cgroup_array declared with __type) needs
+SRC=$(mktemp --suffix=.bpf.c) OBJ=$(mktemp --suffix=.bpf.o)
+cat >"$SRC" <<'C'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} cgroup_map SEC(".maps");
+SEC("tracepoint/syscalls/sys_enter_getpid")
+int use_it(void *ctx) { return bpf_current_task_under_cgroup(&cgroup_map, 0); }
+char LICENSE[] SEC("license") = "GPL";
+C
+clang-19 -target bpf -O2 -g -I/usr/include/$(gcc -dumpmachine) -c "$SRC" -o "$OBJ" ||
+	fail "cannot compile the cgroup_array object"
+"$RAWBPF" load "$OBJ" --no-attach >"$OUT" 2>"$ERR"
+st=$?
+rm -f "$SRC" "$OBJ"
+[ $st -eq 0 ] && grep -q 'map     cgroup_map .*cgroup_array' "$OUT" ||
+	fail "a cgroup_array with BTF key/value types must load"
 
 # 5. map sizes
 "$RAWBPF" load "$S/counter.bpf.o" --no-attach --map counts.max_entries=0 >"$OUT" 2>"$ERR"

@@ -591,6 +591,32 @@ static int t_iter_task(struct run *r)
 	return 0;
 }
 
+/* syscall_prog: run once with a context; it returns |a - b| and writes a + b back. */
+static int t_syscall_prog(struct run *r)
+{
+	struct {
+		__u32 a, b;
+		__u64 sum;
+	} args = {.a = 7, .b = 3};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .ctx_in = &args, .ctx_size_in = sizeof(args));
+	struct bpf_program *p;
+	int err;
+
+	if (open_sample(r) || load(r))
+		return -1;
+	p = bpf_object__find_program_by_name(r->obj, "add");
+	if (!p)
+		return failf(r, "no program 'add'");
+	err = bpf_prog_test_run_opts(bpf_program__fd(p), &o);
+	if (err)
+		return failf(r, "bpf_prog_test_run_opts: %s", strerror(-err));
+	if (o.retval != 4 || args.sum != 10)
+		return failf(r, "a = 7, b = 3: returned %u (want 4), sum %llu (want 10)", o.retval,
+			     (unsigned long long)args.sum);
+	okf(r, "a = 7, b = 3: returned 4, wrote sum = 10");
+	return 0;
+}
+
 /*
  * Send N UDP datagrams over lo to a socket of this process (so that they are delivered: the
  * cgroup ingress hook runs at the receiving socket). Returns how many were received.
@@ -985,6 +1011,7 @@ static const struct {
 	{"ringbuf", t_ringbuf},
 	{"perfbuf", t_perfbuf},
 	{"iter_task", t_iter_task},
+	{"syscall_prog", t_syscall_prog},
 	{"xdp_count", t_xdp_count},
 	{"tcx_count", t_tcx_count},
 	{"cgroup_skb", t_cgroup_skb},

@@ -621,7 +621,8 @@ START_TEST(apply_records_decisions)
 	for (uint32_t i = 0; i < p.relos->nr; i++) {
 		const struct btf_ext_core_relo *rec = btf_ext_rec(p.relos, i);
 
-		ck_assert_msg(!relo_core_apply(ctx, cc, 0, rec->insn_off / 8, rec, &E), "%s", E.msg);
+		ck_assert_msg(!relo_core_apply(ctx, cc, 0, rec->insn_off / 8, rec, i, &E), "%s",
+			      E.msg);
 	}
 	d = relo_func_decisions(ctx, 0, &n);
 	ck_assert_uint_eq(n, p.relos->nr);
@@ -631,9 +632,12 @@ START_TEST(apply_records_decisions)
 		if (d[i].kind == RB_DEC_CORE_POISON) {
 			poisoned++;
 			ck_assert_str_eq(d[i].sym, "struct thing->sw");
-			ck_assert_str_eq(d[i].reason, "byte_off struct thing->sw: field size 4 -> 8 "
-						      "cannot be loaded safely (signed or mixed "
-						      "types), instruction poisoned");
+			ck_assert_msg(!strncmp(d[i].reason, "CO-RE relocation #", 18), "%s",
+				      d[i].reason);
+			ck_assert_str_eq(strstr(d[i].reason, " failed: "),
+					 " failed: byte_off struct thing->sw: field size 4 -> 8 "
+					 "cannot be loaded safely (signed or mixed types); "
+					 "instruction poisoned");
 			ck_assert_int_eq(d[i].after[0].imm, RB_POISON_CORE);
 		}
 		if (!strcmp(d[i].sym, "struct thing->b")) {
@@ -659,7 +663,7 @@ START_TEST(apply_records_decisions)
 	{
 		struct btf_ext_core_relo bad = *(const struct btf_ext_core_relo *)btf_ext_rec(p.relos, 0);
 
-		ck_assert_int_eq(relo_core_apply(ctx, cc, 0, 5000, &bad, &E), -EINVAL);
+		ck_assert_int_eq(relo_core_apply(ctx, cc, 0, 5000, &bad, 0, &E), -EINVAL);
 		ck_assert_str_eq(E.msg, "prog.o: prog 'prog': CO-RE record for insn 5000 is past "
 					"the end (140 insns)");
 	}
@@ -738,6 +742,98 @@ START_TEST(module_targets)
 	btf_free(mod);
 	btf_free(base);
 	prog_close(&p);
+}
+END_TEST
+
+/*
+ * Prepare searches module BTFs: a directory of split BTF files (as /sys/kernel/btf/<module>)
+ * on top of the target. Here the "kernel" is task.bpf.o's BTF (no struct thing), the
+ * directory holds "mymod" (struct thing { int a; }) and "junk" (not BTF: left out).
+ */
+START_TEST(prepare_searches_module_btf_dir)
+{
+	struct rb_prepare_opts o = { .sz = sizeof(o) };
+	char obj_path[64], kern_path[64], dir[] = "/tmp/rb_modbtf_XXXXXX", file[128];
+	struct rb_object *obj;
+	struct rb_prepared *pp;
+	struct btf *base;
+	unsigned int seen_a = 0, seen_b = 0;
+	char want_a[128], want_b[128];
+	FILE *f;
+
+	core_compile("prog", obj_path, sizeof(obj_path));
+	core_compile("task", kern_path, sizeof(kern_path));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_msg(!elf_read_btf(kern_path, NULL, &base, &E), "%s", E.msg);
+	{
+		uint32_t int_id = (uint32_t)btf_find(base, "int", BTF_KIND_INT);
+		uint32_t bstr = btf_header(base)->str_len;
+		struct {
+			struct btf_header h;
+			uint32_t t[6];
+			char s[8];
+		} __attribute__((packed)) sb = { 0 };
+
+		sb.h.magic = BTF_MAGIC;
+		sb.h.version = 1;
+		sb.h.hdr_len = sizeof(sb.h);
+		sb.h.type_len = sizeof(sb.t);
+		sb.h.str_off = sizeof(sb.t);
+		sb.h.str_len = 8;
+		sb.t[0] = bstr; /* "thing" */
+		sb.t[1] = (BTF_KIND_STRUCT << 24) | 1;
+		sb.t[2] = 4;
+		sb.t[3] = bstr + 6; /* "a" */
+		sb.t[4] = int_id;
+		memcpy(sb.s, "thing\0a", 8);
+		snprintf(file, sizeof(file), "%s/mymod", dir);
+		f = fopen(file, "wb");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(&sb, sizeof(sb), 1, f), 1);
+		fclose(f);
+	}
+	/* the module's struct thing is the first id after the base's */
+	snprintf(want_a, sizeof(want_a), "[%u] struct thing->a in module mymod",
+		 btf_nr_ids(base));
+	snprintf(want_b, sizeof(want_b), "no candidate matches: 1 type of that name in %s and "
+		 "1 module BTF, none with this access", strrchr(kern_path, '/') + 1);
+	btf_free(base);
+	snprintf(file, sizeof(file), "%s/junk", dir);
+	f = fopen(file, "wb");
+	fputs("not BTF", f);
+	fclose(f);
+
+	ck_assert_msg(!rb_object_open(obj_path, NULL, &obj, &E), "%s", E.msg);
+	o.btf_path = kern_path;
+	o.module_btf_dir = dir;
+	ck_assert_msg(!rb_object_prepare(obj, &o, &pp, &E), "%s", E.msg);
+	for (size_t i = 0; i < rb_prepared_prog_count(pp); i++) {
+		const struct rb_linked_prog *lp = rb_prepared_prog(pp, i, NULL);
+
+		for (uint32_t k = 0; k < lp->decision_cnt; k++) {
+			const struct rb_relo_decision *d = &lp->decisions[k];
+
+			if (!strcmp(d->sym, "struct thing->a") && d->kind == RB_DEC_CORE &&
+			    strstr(d->reason, "byte_off")) {
+				ck_assert_str_eq(d->target, want_a);
+				seen_a++;
+			}
+			if (!strcmp(d->sym, "struct thing->b") && d->kind == RB_DEC_CORE_POISON) {
+				ck_assert_msg(strstr(d->reason, want_b), "%s", d->reason);
+				seen_b++;
+			}
+		}
+	}
+	ck_assert_uint_gt(seen_a, 0);
+	ck_assert_uint_gt(seen_b, 0);
+	rb_prepared_free(pp);
+	rb_object_close(obj);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/mymod", dir);
+	unlink(file);
+	rmdir(dir);
+	unlink(obj_path);
+	unlink(kern_path);
 }
 END_TEST
 
@@ -955,6 +1051,7 @@ int main(void)
 	tcase_add_test(tc, vmlinux_task_struct);
 	tcase_add_test(tc, apply_records_decisions);
 	tcase_add_test(tc, module_targets);
+	tcase_add_test(tc, prepare_searches_module_btf_dir);
 	tcase_add_test(tc, relations);
 	tcase_add_test(tc, real_objects);
 	tcase_set_timeout(tc, 60);

@@ -8,6 +8,8 @@
 
 #include "btf/btf.h"
 #include "loader/kernel_env.h"
+#include "loader/object.h"
+#include "loader/prepare.h"
 #include "testlib.h"
 
 struct prepared {
@@ -377,6 +379,59 @@ START_TEST(ksyms_and_kfuncs)
 }
 END_TEST
 
+/*
+ * A poisoned CO-RE instruction gets a line_info record of its own: its text (the failed
+ * relocation) and a copy of the file name go to the strings appended to the object's BTF.
+ */
+START_TEST(poisoned_insn_gets_its_own_line_info)
+{
+	struct rb_prepare_opts o = { .sz = sizeof(o) };
+	const struct rb_linked_prog *lp;
+	const struct rb_relo_decision *d;
+	const struct bpf_line_info *li, *after;
+	char target[512];
+	struct prepared p;
+	uint32_t base;
+	const char *file;
+
+	/* core_task's BTF has a task_struct, without core_no_match's rb_no_such_field */
+	o.btf_path = test_sample_path(target, sizeof(target), "core_task.bpf.o");
+	prepare("broken/core_no_match.bpf.o", &o, &p);
+	lp = prog(&p, "core_no_match");
+	base = btf_header(p.obj->btf)->str_len;
+	d = &lp->decisions[lp->hist[1].first_decision];
+	ck_assert_int_eq(d->kind, RB_DEC_CORE_POISON);
+	ck_assert_str_eq(d->reason, "CO-RE relocation #0 failed: byte_off struct "
+				    "task_struct->rb_no_such_field: no candidate matches: 2 types of "
+				    "that name in core_task.bpf.o, none with this access; "
+				    "instruction poisoned");
+	/* compiled: records at 0, 1 (both line 15), 5, 8; now 1 is ours and 2 resumes line 15 */
+	ck_assert_uint_eq(lp->line_info_cnt, 5);
+	li = &lp->line_info[lp->hist[1].line_info];
+	ck_assert_uint_eq(li->insn_off, 1);
+	ck_assert_uint_ge(li->line_off, base);
+	ck_assert_uint_lt(li->line_off - base, p.pp->btf_strs.len);
+	ck_assert_str_eq(p.pp->btf_strs.buf + (li->line_off - base), d->reason);
+	ck_assert_uint_ge(li->file_name_off, base);
+	file = p.pp->btf_strs.buf + (li->file_name_off - base);
+	ck_assert_str_eq(file, btf_str(p.obj->btf, lp->line_info[0].file_name_off));
+	ck_assert_uint_eq(BPF_LINE_INFO_LINE_NUM(li->line_col), 15);
+	after = &lp->line_info[lp->hist[2].line_info];
+	ck_assert_uint_eq(after->insn_off, 2);
+	ck_assert_uint_eq(after->file_name_off, lp->line_info[0].file_name_off);
+	ck_assert_uint_eq(BPF_LINE_INFO_LINE_NUM(after->line_col), 15);
+	ck_assert_uint_eq(lp->hist[4].line_info, lp->hist[2].line_info);
+	for (uint32_t k = 1; k < lp->line_info_cnt; k++)
+		ck_assert_uint_gt(lp->line_info[k].insn_off, lp->line_info[k - 1].insn_off);
+	done(&p);
+
+	/* Nothing poisoned, nothing added. */
+	prepare("core_task.bpf.o", &o, &p);
+	ck_assert_uint_eq(p.pp->btf_strs.len, 0);
+	done(&p);
+}
+END_TEST
+
 START_TEST(core_against_vmlinux)
 {
 	const struct rb_linked_prog *lp;
@@ -439,6 +494,7 @@ int main(void)
 	tcase_add_test(tc, kconfig_values);
 	tcase_add_test(tc, ksyms_and_kfuncs);
 	tcase_add_test(tc, core_against_vmlinux);
+	tcase_add_test(tc, poisoned_insn_gets_its_own_line_info);
 	tcase_add_test(tc, typed_ksym_against_vmlinux);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
