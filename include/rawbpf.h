@@ -891,6 +891,9 @@ RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t prog,
 RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err);
 /* Remove what rb_loaded_pin left under dir (dir must be on bpffs). */
 RB_API int rb_unpin(const char *dir, struct rb_error *err);
+/* (verify helper) The same, telling fn each path removed, children before their directory. */
+typedef void (*rb_unpinned_fn)(const char *path, bool is_dir, void *ctx);
+RB_API int rb_unpin_each(const char *dir, rb_unpinned_fn fn, void *ctx, struct rb_error *err);
 
 /* Run (stage 5): bpf_printk lines from tracefs trace_pipe. */
 struct rb_trace_pipe;

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,13 +138,38 @@ static const char *const refused[] = {
 	"usdt.bpf.o",	/* needs CO-RE for the argument spec reads */
 };
 
+/* Append one failure to the report (cut, not overflowed, when there are very many). */
+static void note_failure(char *buf, size_t cap, int *nfail, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void note_failure(char *buf, size_t cap, int *nfail, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	(*nfail)++;
+	if (used + 2 >= cap)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, cap - used, fmt, ap);
+	va_end(ap);
+	used = strlen(buf);
+	if (used + 1 < cap) {
+		buf[used] = '\n';
+		buf[used + 1] = '\0';
+	}
+}
+
+/* Every sample is checked, and every failure reported at once (not only the first). */
 START_TEST(every_sample_loads_or_says_why)
 {
+	static char failures[6000]; /* Check cuts longer messages */
 	char dir[512];
 	struct dirent *de;
 	DIR *d;
-	int total = 0;
+	int total = 0, nfail = 0;
 
+	failures[0] = '\0';
 	snprintf(dir, sizeof(dir), "%s/samples", test_build_dir());
 	d = opendir(dir);
 	ck_assert_ptr_nonnull(d);
@@ -156,28 +182,34 @@ START_TEST(every_sample_loads_or_says_why)
 
 		if (n < 6 || strcmp(de->d_name + n - 6, ".bpf.o"))
 			continue;
+		total++;
 		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 			expect_refusal |= !strcmp(refused[i], de->d_name);
-		ck_assert_msg(load_sample(de->d_name, &lo, &o, &e) == 0, "%s: %s", de->d_name,
-			      e.msg);
+		if (load_sample(de->d_name, &lo, &o, &e) != 0) {
+			note_failure(failures, sizeof(failures), &nfail, "%s: %s", de->d_name,
+				     e.msg);
+			unload(&o);
+			continue;
+		}
 		for (size_t i = 0; i < rb_loaded_prog_count(o.l); i++) {
 			struct rb_loaded_prog_info pi;
 
 			rb_loaded_prog(o.l, i, &pi);
 			if (pi.err == 1)
 				continue; /* not autoloaded */
-			if (!expect_refusal)
-				ck_assert_msg(pi.fd >= 0 && pi.id > 0 && strlen(pi.tag) == 16,
-					      "%s: program '%s' refused: %s\n%s", de->d_name, pi.name,
-					      pi.explain, pi.reason);
-			else if (pi.fd < 0)
-				ck_assert_msg(pi.explain[0] && pi.err < 0, "%s: '%s' has no reason",
-					      de->d_name, pi.name);
+			if (!expect_refusal &&
+			    !(pi.fd >= 0 && pi.id > 0 && strlen(pi.tag) == 16))
+				note_failure(failures, sizeof(failures), &nfail,
+					     "%s: program '%s' refused: %s\n%s", de->d_name,
+					     pi.name, pi.explain, pi.reason);
+			else if (expect_refusal && pi.fd < 0 && !(pi.explain[0] && pi.err < 0))
+				note_failure(failures, sizeof(failures), &nfail,
+					     "%s: '%s' has no reason", de->d_name, pi.name);
 		}
 		unload(&o);
-		total++;
 	}
 	closedir(d);
+	ck_assert_msg(nfail == 0, "%d failures in %d samples:\n%s", nfail, total, failures);
 	ck_assert_int_ge(total, 20);
 }
 END_TEST
