@@ -94,6 +94,14 @@ static bool has_non_var_entry(const struct btf *btf, const struct btf_type *t)
 	return false;
 }
 
+static bool name_listed(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; name && i < n; i++)
+		if (list[i] && !strcmp(list[i], name))
+			return true;
+	return false;
+}
+
 int btf_sanitize(const struct btf *btf, const struct btf_kernel_kinds *have,
 		 btf_datasec_fix_fn fix, void *fix_ctx, void **out, size_t *out_size,
 		 struct btf_sanitize_counts *counts, struct rb_error *e)
@@ -300,6 +308,11 @@ int btf_sanitize(const struct btf *btf, const struct btf_kernel_kinds *have,
 			} else if (!have->global_func && vlen == BTF_FUNC_GLOBAL) {
 				t->info = INFO(BTF_KIND_FUNC, 0, BTF_FUNC_STATIC);
 				c.global_func++;
+			} else if (vlen == BTF_FUNC_GLOBAL &&
+				   name_listed(btf_name(btf, src), have->static_funcs,
+					       have->static_func_cnt)) {
+				t->info = INFO(BTF_KIND_FUNC, 0, BTF_FUNC_STATIC);
+				c.hidden_func++;
 			}
 			break;
 		case BTF_KIND_FUNC_PROTO:

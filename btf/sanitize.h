@@ -25,12 +25,19 @@ struct btf_kernel_kinds {
 	bool decl_tag;
 	bool type_tag;
 	bool enum64;
+	/*
+	 * Global FUNCs to give static linkage whatever the kernel supports: functions the
+	 * object made global but hidden (STV_HIDDEN, e.g. usdt.bpf.h's helpers), which the
+	 * verifier should check in their caller's context, as for static ones.
+	 */
+	const char *const *static_funcs;
+	size_t static_func_cnt;
 };
 
 /* What was rewritten, per kind (for the trace and the load report). */
 struct btf_sanitize_counts {
 	unsigned int var, datasec, float_kind, decl_tag, type_tag, enum64, enum_kflag;
-	unsigned int global_func, func, func_proto;
+	unsigned int global_func, hidden_func, func, func_proto;
 	unsigned int extern_var, extern_func, ksym_entry;
 };
 

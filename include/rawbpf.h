@@ -865,6 +865,8 @@ struct rb_attach_opts {
 	 * second, or once every perf_period ns; both 0: 99 Hz (rb2-output) */
 	uint32_t perf_freq;
 	uint64_t perf_period;
+	/* attach (issue 7, second part): tc through netlink cls_bpf even where tcx exists */
+	bool tc_netlink;
 };
 RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
 				 struct rb_error *err);

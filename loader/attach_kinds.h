@@ -27,7 +27,25 @@ int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct r
 		struct rb_error *e);
 /* Undo attach_perf's events on the CPUs after the first (lp->att holds the first). */
 void attach_perf_detach(struct loaded_prog *lp);
-/* Undo attach_probe's dynamic probe, if any. */
+/* uprobe.multi/kprobe.multi (and their return forms): functions matching a glob. */
+int attach_multi(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
+		 struct rb_error *e);
+/* usdt: every site of BINARY:PROVIDER:NAME, argument specs into the object's USDT maps. */
+int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
+		const struct rb_attach_opts *o, struct rb_error *e);
+/* "BINARY:PROVIDER:NAME" (the binary may hold ':'); -EINVAL when malformed or too long. */
+int usdt_parse_target(const char *t, char *bin, size_t binlen, char *prov, size_t provlen,
+		      char *name, size_t namelen);
+/* The run-time address of path's file offset in a process, from its maps file. */
+int usdt_runtime_ip(const char *maps, const char *path, uint64_t file_off, uint64_t *ip);
+/* sk_lookup (netns link), sk_msg/sk_skb (a sockmap of the object). */
+int attach_sock(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
+		const struct rb_attach_opts *o, struct rb_error *e);
+/* Undo attach_sock's BPF_PROG_ATTACH on a map, if that is how it attached. */
+void attach_sock_detach(struct loaded_prog *lp, const struct obj_prog *p);
+/* Remove attach_net's netlink tc filter, if any. */
+void attach_net_detach(struct loaded_prog *lp);
+/* Undo attach_probe's/attach_usdt's dynamic probes, if any. */
 void attach_probe_detach(struct loaded_prog *lp);
 
 #endif

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Attach network and cgroup hooks through BPF links: xdp on an interface (native, or the
- * generic skb mode for drivers without XDP), tcx ingress/egress (kernel 6.6+; the netlink
- * cls_bpf path for older kernels is not done), and cgroup programs on a cgroup v2 directory
- * with the program's expected attach type.
+ * generic skb mode for drivers without XDP), tcx ingress/egress (kernel 6.6+; older kernels,
+ * or --tc-netlink, get a netlink cls_bpf filter on a clsact qdisc instead, as do classic "tc"
+ * sections given a direction), and cgroup programs on a cgroup v2 directory with the
+ * program's expected attach type.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpf/netlink.h"
+#include "bpf/probe.h"
 #include "bpf/sys.h"
 #include "loader/attach_kinds.h"
 #include "util/err.h"
@@ -93,6 +96,77 @@ static int attach_cgroup(struct loaded_prog *lp, const struct obj_prog *p, const
 	return r;
 }
 
+/*
+ * The direction at the end of a tc target ("va:egress", or just "ingress" with --ifname):
+ * 0 ingress, 1 egress, -1 none given; the interface part, if any, goes to ifname.
+ */
+static int tc_direction(const char *user, char *ifname, size_t len)
+{
+	const char *c = user ? strrchr(user, ':') : NULL;
+	const char *dir = c ? c + 1 : user;
+	int d;
+
+	ifname[0] = 0;
+	if (!dir)
+		return -1;
+	d = !strcmp(dir, "ingress") ? 0 : !strcmp(dir, "egress") ? 1 : -1;
+	if (d < 0) {
+		snprintf(ifname, len, "%s", user);
+		return -1;
+	}
+	if (c)
+		snprintf(ifname, len, "%.*s", (int)(c - user), user);
+	return d;
+}
+
+static int attach_tc(struct loaded_prog *lp, const struct obj_prog *p, const char *user,
+		     const struct rb_attach_opts *o, struct rb_error *e)
+{
+	bool tcx = p->attach_type == ATTACH_TCX_INGRESS || p->attach_type == ATTACH_TCX_EGRESS;
+	bool force_nl = o && o->sz > offsetof(struct rb_attach_opts, tc_netlink) && o->tc_netlink;
+	struct sys_link_create_opts lo = {0};
+	char name[IF_NAMESIZE + 8], ifn[IF_NAMESIZE + 8];
+	int idx, dir = tc_direction(user, ifn, sizeof(ifn)), r;
+
+	if (tcx && dir < 0)
+		dir = p->attach_type == ATTACH_TCX_EGRESS;
+	if (dir < 0)
+		return 1; /* a classic "tc" section without a direction: nothing says where */
+	idx = netdev(p, ifn[0] ? ifn : NULL, o, name, e);
+	if (idx < 0)
+		return idx;
+	if (tcx && !force_nl && probe_feature(PROBE_LINK_TCX)->state != PROBE_NO) {
+		lp->target = target_of(dir ? "tcx egress" : "tcx ingress", name);
+		lo.prog_fd = lp->fd;
+		lo.target_fd = idx;
+		lo.attach_type = dir ? ATTACH_TCX_EGRESS : ATTACH_TCX_INGRESS;
+		return link_into(lp, &lo, p->name, e);
+	}
+	lp->target = target_of(dir ? "tc egress (netlink)" : "tc ingress (netlink)", name);
+	lp->tc = calloc(1, sizeof(*lp->tc));
+	if (!lp->tc)
+		return -ENOMEM;
+	r = nl_tc_attach(idx, dir == 1, lp->fd, p->name, lp->tc, e);
+	if (r < 0) {
+		free(lp->tc);
+		lp->tc = NULL;
+		return rb_err_wrap(e, r, "%s", name);
+	}
+	lp->att.how = SYS_ATTACH_NETLINK;
+	lp->att.fd = -1;
+	return 0;
+}
+
+void attach_net_detach(struct loaded_prog *lp)
+{
+	if (!lp->tc)
+		return;
+	nl_tc_detach(lp->tc);
+	free(lp->tc);
+	lp->tc = NULL;
+	lp->att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
+}
+
 int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 	       struct rb_error *e)
 {
@@ -115,17 +189,7 @@ int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb
 		lo.flags = o && o->xdp_generic ? XDP_FLAGS_SKB_MODE : 0;
 		return link_into(lp, &lo, p->name, e);
 	case BPF_PROG_TYPE_SCHED_CLS:
-		if (p->attach_type != ATTACH_TCX_INGRESS && p->attach_type != ATTACH_TCX_EGRESS)
-			return 1; /* classic tc (netlink cls_bpf) is not done */
-		idx = netdev(p, user, o, name, e);
-		if (idx < 0)
-			return idx;
-		lp->target = target_of(
-			p->attach_type == ATTACH_TCX_INGRESS ? "tcx ingress" : "tcx egress", name);
-		lo.prog_fd = lp->fd;
-		lo.target_fd = idx;
-		lo.attach_type = (uint32_t)p->attach_type;
-		return link_into(lp, &lo, p->name, e);
+		return attach_tc(lp, p, user, o, e);
 	case BPF_PROG_TYPE_CGROUP_SKB:
 	case BPF_PROG_TYPE_CGROUP_SOCK:
 	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:

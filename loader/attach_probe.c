@@ -47,6 +47,7 @@ static int keep(struct loaded_prog *lp, struct dynprobe *d)
 		return -ENOMEM;
 	}
 	*lp->probe = *d;
+	lp->probe_cnt = 1;
 	/* mirror it so pinning and the report see a link (or a perf event set by ioctl) */
 	lp->att.how = d->link_fd >= 0 ? SYS_ATTACH_LINK : SYS_ATTACH_PERF_IOCTL;
 	lp->att.fd = d->link_fd;
@@ -169,8 +170,10 @@ void attach_probe_detach(struct loaded_prog *lp)
 {
 	if (!lp->probe)
 		return;
-	dynprobe_detach(lp->probe);
+	for (size_t i = 0; i < lp->probe_cnt; i++)
+		dynprobe_detach(&lp->probe[i]);
 	free(lp->probe);
 	lp->probe = NULL;
+	lp->probe_cnt = 0;
 	lp->att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
 }

@@ -126,6 +126,10 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		goto out;
 	o.prog_type = p->prog_type;
 	o.expected_attach_type = p->attach_type >= 0 ? (uint32_t)p->attach_type : 0;
+	/* uprobe.multi without the uprobe_multi link: a plain uprobe program (attach_multi.c) */
+	if (p->attach_type == BPF_TRACE_UPROBE_MULTI &&
+	    probe_feature(PROBE_LINK_UPROBE_MULTI)->state == PROBE_NO)
+		o.expected_attach_type = 0;
 	if (probe_feature(PROBE_PROG_NAME)->state != PROBE_NO)
 		o.name = p->name;
 	o.insns = copy.insns;

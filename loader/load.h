@@ -38,7 +38,10 @@ struct loaded_prog {
 	char *att_note;
 	int att_err;
 	uint32_t link_id;
-	struct dynprobe *probe; /* uprobe/kprobe attachments (attach_probe.c) */
+	struct dynprobe *probe; /* uprobe/kprobe/usdt attachments (attach_probe.c, attach_usdt.c) */
+	size_t probe_cnt;	/* entries of probe (usdt: one per probe site) */
+	struct nl_tc_filter *tc; /* a netlink cls_bpf attachment (attach_net.c) */
+	int map_att_fd;		 /* SYS_ATTACH_MAP: the sockmap it is attached to (attach_sock.c) */
 };
 
 struct rb_loaded {
@@ -51,6 +54,7 @@ struct rb_loaded {
 	size_t map_cnt;
 	struct loaded_prog *progs; /* one per prepared program */
 	size_t prog_cnt;
+	uint32_t usdt_next_spec; /* next free slot of __bpf_usdt_specs (attach_usdt.c) */
 };
 
 /* Sanitise and load the object's BTF; on failure sets l->btf_fd = -1 and a note. */

@@ -28,7 +28,7 @@ static char *fmt(const char *a, const char *b, const char *c)
 	return s;
 }
 
-static int attach_one(struct loaded_prog *lp, const struct obj_prog *p,
+static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
 		      const struct rb_attach_opts *o, struct rb_error *err)
 {
 	const struct secdef_attach *a = &p->attach;
@@ -62,9 +62,20 @@ static int attach_one(struct loaded_prog *lp, const struct obj_prog *p,
 	case SECDEF_TGT_UPROBE:
 	case SECDEF_TGT_URETPROBE:
 		return attach_probe(lp, p, o, err);
+	case SECDEF_TGT_USDT:
+		return attach_usdt(l, lp, p, o, err);
+	case SECDEF_TGT_UPROBE_MULTI:
+	case SECDEF_TGT_KPROBE_MULTI:
+		r = attach_multi(lp, p, o, err);
+		if (r != 1)
+			return r;
+		break;
 	default:
 		break;
 	}
+	r = attach_sock(l, lp, p, o, err);
+	if (r != 1)
+		return r;
 	r = attach_net(lp, p, o, err);
 	if (r != 1)
 		return r;
@@ -89,7 +100,7 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 
 		if (lp->fd < 0 || lp->att.how != SYS_ATTACH_NONE)
 			continue;
-		r = attach_one(lp, p, o, &e);
+		r = attach_one(l, lp, p, o, &e);
 		if (r == 1) {
 			if (lp->att_note)
 				continue; /* unattached on purpose, and it says why */
@@ -101,6 +112,8 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 			/* a failed attach leaves nothing behind */
 			attach_perf_detach(lp);
 			attach_probe_detach(lp);
+			attach_net_detach(lp);
+			attach_sock_detach(lp, p);
 			sys_detach(&lp->att);
 			lp->att_err = r;
 			lp->att_note = strdup(e.msg);
@@ -115,8 +128,11 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 				lp->link_id = info.id;
 			lp->att_note = strdup("BPF link");
 		} else {
-			lp->att_note = strdup(lp->att.how == SYS_ATTACH_RAW_TP
-						      ? "raw tracepoint fd"
+			lp->att_note = strdup(lp->att.how == SYS_ATTACH_RAW_TP ? "raw tracepoint fd"
+					      : lp->att.how == SYS_ATTACH_NETLINK
+						      ? "netlink cls_bpf filter (direct action)"
+					      : lp->att.how == SYS_ATTACH_MAP
+						      ? "BPF_PROG_ATTACH on the map"
 						      : "perf event (PERF_EVENT_IOC_SET_BPF)");
 		}
 		trace_emit(RB_TRACE_STAGE, "attach", 0, 0, "program '%s': %s (%s)", p->name,
@@ -131,6 +147,8 @@ RB_API void rb_loaded_detach(struct rb_loaded *l)
 	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;) {
 		attach_perf_detach(&l->progs[i]);
 		attach_probe_detach(&l->progs[i]);
+		attach_net_detach(&l->progs[i]);
+		attach_sock_detach(&l->progs[i], &l->obj->progs[l->progs[i].obj_prog]);
 		sys_detach(&l->progs[i].att);
 	}
 }
@@ -207,7 +225,8 @@ RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_e
 
 		r = pin_at(lp->fd, dir, "progs", name, &undo, err);
 		/* perf-event attachments (no link) cannot be pinned: they end with the process */
-		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL)
+		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL &&
+		    lp->att.how != SYS_ATTACH_NETLINK && lp->att.how != SYS_ATTACH_MAP)
 			r = pin_at(lp->att.fd, dir, "links", name, &undo, err);
 	}
 	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)

@@ -158,6 +158,7 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_p
 	};
 	struct sys_btf_load_opts o = { 0 };
 	struct btf_sanitize_counts c;
+	const char **hidden;
 	struct strbuf why = STRBUF_INIT;
 	struct btf *grown = NULL;
 	void *data;
@@ -167,25 +168,37 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_p
 	l->btf_fd = -1;
 	if (!obj->btf)
 		return 0;
+	/* global but hidden functions verify as static ones, in their caller's context */
+	hidden = calloc(obj->prog_cnt ? obj->prog_cnt : 1, sizeof(*hidden));
+	if (!hidden)
+		return rb_errorf(err, -ENOMEM, "%s: out of memory", obj_file(obj));
+	for (size_t i = 0; i < obj->prog_cnt; i++)
+		if (obj->progs[i].hidden && !obj->progs[i].is_static)
+			hidden[k.static_func_cnt++] = obj->progs[i].name;
+	k.static_funcs = hidden;
 	if (probe_feature(PROBE_BTF)->state == PROBE_NO) {
 		snprintf(l->btf_note, sizeof(l->btf_note),
 			 "this kernel does not load BTF: programs load without func/line info");
+		free(hidden);
 		return 0;
 	}
 	r = with_prepared_strings(obj, pp, &grown, err);
-	if (r < 0)
+	if (r < 0) {
+		free(hidden);
 		return r;
+	}
 	r = btf_sanitize(grown ? grown : obj->btf, &k, fix_datasec, (void *)obj, &data, &size, &c,
 			 err);
 	btf_free(grown);
+	free(hidden);
 	if (r < 0)
 		return r;
 	trace_emit(RB_TRACE_INFO, "btf sanitise", 0, 0,
 		   "rewritten: %u VAR, %u DATASEC, %u FLOAT, %u DECL_TAG, %u TYPE_TAG, %u ENUM64, "
-		   "%u global FUNC, %u FUNC, %u FUNC_PROTO; fixed: %u extern VAR, %u extern FUNC, "
-		   "%u .ksyms entries",
+		   "%u global FUNC, %u hidden FUNC (made static), %u FUNC, %u FUNC_PROTO; fixed: %u "
+		   "extern VAR, %u extern FUNC, %u .ksyms entries",
 		   c.var, c.datasec, c.float_kind, c.decl_tag, c.type_tag, c.enum64, c.global_func,
-		   c.func, c.func_proto, c.extern_var, c.extern_func, c.ksym_entry);
+		   c.hidden_func, c.func, c.func_proto, c.extern_var, c.extern_func, c.ksym_entry);
 	o.data = data;
 	o.size = (uint32_t)size;
 	r = sys_btf_load(&o);

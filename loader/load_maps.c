@@ -59,6 +59,8 @@ static int apply_overrides(const struct rb_object *obj, const struct obj_map *m,
 }
 
 /* The attributes of map m for BPF_MAP_CREATE (inner_fd: its template's fd, or 0). */
+#define KERNEL_ENOTSUPP 524 /* the kernel's internal "not supported", as bpf(2) returns it */
+
 static int map_opts(struct rb_loaded *l, const struct rb_object *obj, const struct obj_map *m,
 		    int inner_fd, const struct rb_load_opts *opts, struct sys_map_create_opts *o,
 		    struct rb_error *err)
@@ -123,17 +125,20 @@ static int create_one(struct rb_loaded *l, const struct rb_object *obj, const st
 	if (r < 0)
 		return r;
 	r = sys_map_create(&o);
-	if ((r == -EINVAL || r == -524 /* ENOTSUPP */ || r == -EOPNOTSUPP) && o.btf_fd) {
-		/* Some map types take no BTF key/value types (cgroup_array, stack_trace,
-		 * perf_event_array... say ENOTSUPP), and older kernels refuse them for types they
-		 * predate (EINVAL): retry without, as libbpf does. */
+	if ((r == -EINVAL || r == -KERNEL_ENOTSUPP || r == -EOPNOTSUPP) && o.btf_fd) {
+		/*
+		 * Some kernels refuse BTF types for a map type they predate (EINVAL), and some
+		 * map types take none at all (sockmap, sockhash, devmap: ENOTSUPP): retry
+		 * without, as libbpf does.
+		 */
 		struct sys_map_create_opts plain = o;
+		int first = r;
 
 		plain.btf_fd = 0;
 		plain.btf_key_type_id = plain.btf_value_type_id = 0;
 		if ((r = sys_map_create(&plain)) >= 0)
 			return r;
-		r = -EINVAL;
+		r = first;
 	}
 	if (r < 0) {
 		explain_map_create(&why, r, &o);

@@ -24,6 +24,10 @@ int attach_flags_parse(struct attach_flags *f, int argc, char **argv, int *i)
 		f->opts.xdp_generic = true;
 		return 1;
 	}
+	if (!strcmp(a, "--tc-netlink")) {
+		f->opts.tc_netlink = true;
+		return 1;
+	}
 	if (strcmp(a, "--ifname") && strcmp(a, "--cgroup") && strcmp(a, "--pid") &&
 	    strcmp(a, "--attach"))
 		return 0;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* `rawbpf load`'s attach flags: --ifname, --xdp-generic, --cgroup, --pid, --attach. */
+/* `rawbpf load`'s attach flags: --ifname, --xdp-generic, --tc-netlink, --cgroup, --pid, --attach. */
 #ifndef RB_CLI_ATTACH_FLAGS_H
 #define RB_CLI_ATTACH_FLAGS_H
 
@@ -13,7 +13,8 @@ struct attach_flags {
 };
 
 #define ATTACH_FLAGS_USAGE                                                                         \
-	"                   [--ifname IF] [--xdp-generic] [--cgroup PATH] [--pid PID]\n"           \
+	"                   [--ifname IF] [--xdp-generic] [--tc-netlink] [--cgroup PATH]\n"       \
+	"                   [--pid PID]\n"                                                       \
 	"                   [--attach PROG=TARGET]...\n"
 
 void attach_flags_init(struct attach_flags *f);

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,9 +18,11 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpf/netlink.h"
 #include "bpf/sys.h"
 #include "rawbpf.h"
 #include "testlib.h"
@@ -342,6 +345,234 @@ START_TEST(tcx_ingress_counts)
 }
 END_TEST
 
+/*
+ * tc through netlink (what kernels before 6.6 get): a clsact qdisc and a cls_bpf filter in
+ * direct-action mode; detach removes both, or only the filter when the qdisc was there.
+ */
+static void tc_netlink_on_veth(bool qdisc_there)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .ifname = "va", .tc_netlink = true };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	uint64_t bss[2] = { 0 };
+	uint32_t zero = 0;
+	int r, idx;
+
+	net_setup();
+	idx = (int)if_nametoindex("va");
+	ck_assert_int_gt(idx, 0);
+	if (qdisc_there)
+		sh("tc qdisc add dev va clsact");
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), qdisc_there);
+	load(&o, "tcx_count.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, "tc ingress (netlink) va");
+	ck_assert_str_eq(ar.note, "netlink cls_bpf filter (direct action)");
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 1);
+	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 1);
+	ck_assert_int_eq(nl_tc_count_filters(idx, true, &e), 0);
+	send_from_peer(4, 100);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	ck_assert_uint_ge(bss[0], 4);
+	ck_assert_uint_ge(bss[1], 4 * 142);
+	rb_loaded_detach(o.l);
+	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 0);
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), qdisc_there);
+	bss[0] = 0;
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	r = (int)bss[0];
+	send_from_peer(3, 100); /* detached: not counted */
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	ck_assert_int_eq((int)bss[0], r);
+	unload(&o);
+	net_teardown();
+}
+
+START_TEST(tc_netlink_ingress_counts)
+{
+	tc_netlink_on_veth(false);
+}
+END_TEST
+
+START_TEST(tc_netlink_keeps_a_qdisc_it_did_not_make)
+{
+	tc_netlink_on_veth(true);
+}
+END_TEST
+
+/* A classic "tc" section's direction comes from the target: IFNAME:egress. */
+START_TEST(tc_netlink_direction_from_target)
+{
+	const char *targets[1] = { "count_ingress=va:egress" };
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .targets = targets, .target_cnt = 1,
+				     .tc_netlink = true };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	int r, idx;
+
+	net_setup();
+	idx = (int)if_nametoindex("va");
+	load(&o, "tcx_count.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, "tc egress (netlink) va");
+	ck_assert_int_eq(nl_tc_count_filters(idx, true, &e), 1);
+	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 0);
+	rb_loaded_detach(o.l);
+	ck_assert_int_eq(nl_tc_count_filters(idx, true, &e), 0);
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 0);
+	unload(&o);
+	net_teardown();
+}
+END_TEST
+
+/* ---- sockets: sk_lookup on this (private) network namespace, sk_msg/sk_skb on a sockmap */
+
+static int udp_bound(uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(a);
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(s, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&a, &sl), 0);
+	*port = ntohs(a.sin_port);
+	return s;
+}
+
+static void udp_send(uint16_t port, int n)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(sendto(s, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	close(s);
+}
+
+START_TEST(sk_lookup_counts_on_the_netns)
+{
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	uint64_t n = 0;
+	uint32_t key;
+	uint16_t port;
+	int r, rx;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		test_skip("no network namespaces (unshare CLONE_NEWNET)");
+	sh("ip link set lo up");
+	rx = udp_bound(&port);
+	key = port;
+	load(&o, "sk_lookup.bpf.o");
+	r = rb_loaded_attach(o.l, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, "netns /proc/self/ns/net");
+	ck_assert_str_eq(ar.note, "BPF link");
+	udp_send(port, 3);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "lookups"), &key, &n, 0), 0);
+	ck_assert_uint_eq(n, 3);
+	rb_loaded_detach(o.l);
+	udp_send(port, 2); /* detached: not counted */
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "lookups"), &key, &n, 0), 0);
+	ck_assert_uint_eq(n, 3);
+	close(rx);
+	unload(&o);
+}
+END_TEST
+
+struct io_count {
+	uint64_t count, bytes;
+};
+
+START_TEST(sockmap_programs_see_the_data)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct timeval tv = { .tv_sec = 2 };
+	struct io_count sent = { 0 }, recvd = { 0 };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	socklen_t sl = sizeof(a);
+	uint32_t k0 = 0, k1 = 1, v;
+	char buf[64];
+	int r, lsn, cli, srv;
+	ssize_t got = 0;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		test_skip("no network namespaces (unshare CLONE_NEWNET)");
+	sh("ip link set lo up");
+	load(&o, "sockmap.bpf.o");
+	r = rb_loaded_attach(o.l, &e);
+	ck_assert_msg(r == 2, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_str_eq(ar.target, "sockmap socks");
+	result(o.l, 1, &ar);
+	ck_assert_str_eq(ar.target, "sockmap socks");
+	ck_assert(ar.attached);
+	lsn = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	ck_assert_int_eq(bind(lsn, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(lsn, 1), 0);
+	ck_assert_int_eq(getsockname(lsn, (struct sockaddr *)&a, &sl), 0);
+	cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(connect(cli, (struct sockaddr *)&a, sizeof(a)), 0);
+	srv = accept(lsn, NULL, NULL);
+	ck_assert_int_ge(srv, 0);
+	setsockopt(cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	v = (uint32_t)cli;
+	ck_assert_int_eq(sys_map_update_elem(map_fd(o.l, "socks"), &k0, &v, 0), 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(send(cli, "hello", 5, 0), 5);
+	while (got < 15) {
+		ssize_t n = recv(srv, buf, sizeof(buf), 0);
+
+		ck_assert_int_gt(n, 0);
+		got += n;
+	}
+	ck_assert_int_eq(send(srv, "abcd", 4, 0), 4);
+	ck_assert_int_eq(recv(cli, buf, sizeof(buf), 0), 4); /* passed on to the socket */
+	ck_assert_int_eq(memcmp(buf, "abcd", 4), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "io"), &k0, &sent, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "io"), &k1, &recvd, 0), 0);
+	ck_assert_uint_eq(sent.count, 3);
+	ck_assert_uint_eq(sent.bytes, 15);
+	ck_assert_uint_ge(recvd.count, 1);
+	ck_assert_uint_eq(recvd.bytes, 4);
+	rb_loaded_detach(o.l);
+	close(cli);
+	close(srv);
+	close(lsn);
+	unload(&o);
+}
+END_TEST
+
+START_TEST(sockmap_target_must_be_a_sockmap)
+{
+	const char *targets[1] = { "on_send=io" };
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .targets = targets, .target_cnt = 1 };
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+
+	load(&o, "sockmap.bpf.o");
+	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "program 'on_send': map 'io' is not a sockmap or sockhash");
+	rb_loaded_detach(o.l);
+	unload(&o);
+}
+END_TEST
+
 /* ---- cgroup_skb: the test moves itself into a fresh cgroup v2 directory */
 
 static char cg_root[256], cg_dir[300], cg_mounted[64];
@@ -500,6 +731,12 @@ int main(void)
 	tcase_add_test(t, xdp_generic_counts_udp);
 	tcase_add_test(t, xdp_needs_an_interface);
 	tcase_add_test(t, tcx_ingress_counts);
+	tcase_add_test(t, tc_netlink_ingress_counts);
+	tcase_add_test(t, tc_netlink_keeps_a_qdisc_it_did_not_make);
+	tcase_add_test(t, tc_netlink_direction_from_target);
+	tcase_add_test(t, sk_lookup_counts_on_the_netns);
+	tcase_add_test(t, sockmap_programs_see_the_data);
+	tcase_add_test(t, sockmap_target_must_be_a_sockmap);
 	tcase_add_test(t, cgroup_skb_counts_both_ways);
 	tcase_add_test(t, cgroup_needs_a_path);
 	tcase_add_test(t, iter_task_lists_our_pid);

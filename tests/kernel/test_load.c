@@ -135,7 +135,6 @@ static const char *const refused[] = {
 	"lsm.bpf.o",	/* EPERM before verification */
 	"ksyms.bpf.o",	/* needs CO-RE (not applied yet): the verifier rejects the access */
 	"ksyms_typed.bpf.o", /* runqueues: no address for the per-CPU symbol here */
-	"usdt.bpf.o",	/* needs CO-RE for the argument spec reads */
 };
 
 /* Append one failure to the report (cut, not overflowed, when there are very many). */

@@ -8,7 +8,8 @@
 #                 for 'runqueues': ENOENT); checked only when runqueues is not in kallsyms
 # If one of them loads after all (another kernel), that is fine and reported.
 # tcx_count uses the "tcx/" section names that libbpf learned in 1.3: we give the type
-# explicitly (type tc), which is what a user of this bpftool would do.
+# explicitly (type tc), which is what a user of this bpftool would do. Likewise uprobe_multi
+# ("uprobe.multi", libbpf 1.3): type kprobe.
 #
 # Each load happens in a private mount namespace on a bpffs of its own; the pins are removed
 # and the bpffs instance dies with the namespace, so nothing stays loaded.
@@ -35,6 +36,7 @@ expected_failure() {
 extra_args() {
 	case $1 in
 	tcx_count) echo "type tc" ;;
+	uprobe_multi) echo "type kprobe" ;;
 	esac
 }
 

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/sdt.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -905,6 +906,104 @@ static int t_uprobe(struct run *r)
 	return 0;
 }
 
+static int sk_lookup_body(struct run *r)
+{
+	__u32 key, next, *prev = NULL;
+	__u64 n, total = 0;
+	int ns, fd;
+
+	if (private_lo(r) || open_sample(r) || load(r))
+		return -1;
+	ns = open("/proc/self/ns/net", O_RDONLY);
+	if (ns < 0)
+		return failf(r, "/proc/self/ns/net: %s", strerror(errno));
+	if (add_link(r,
+		     bpf_program__attach_netns(
+			     bpf_object__find_program_by_name(r->obj, "count_lookups"), ns),
+		     "sk_lookup on the netns"))
+		return -1;
+	close(ns);
+	send_udp(N_CALLS);
+	fd = bpf_map__fd(map(r, "lookups"));
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &n))
+			total += n;
+	}
+	if (total != N_CALLS)
+		return failf(r, "%llu lookups after %d datagrams", total, N_CALLS);
+	okf(r, "%llu lookups after %d datagrams", total, N_CALLS);
+	return 0;
+}
+
+static int t_sk_lookup(struct run *r)
+{
+	return in_child(r, sk_lookup_body);
+}
+
+static int sockmap_body(struct run *r)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	struct timeval tv = {.tv_sec = 2};
+	struct {
+		__u64 count, bytes;
+	} sent = {0}, recvd = {0};
+	socklen_t sl = sizeof(a);
+	__u32 k0 = 0, k1 = 1, v;
+	int lsn, cli, srv, mfd, got = 0;
+	char buf[64];
+
+	if (private_lo(r) || open_sample(r) || load(r))
+		return -1;
+	mfd = bpf_map__fd(map(r, "socks"));
+	if (bpf_prog_attach(bpf_program__fd(bpf_object__find_program_by_name(r->obj, "on_send")),
+			    mfd, BPF_SK_MSG_VERDICT, 0) ||
+	    bpf_prog_attach(
+		    bpf_program__fd(bpf_object__find_program_by_name(r->obj, "on_receive")), mfd,
+		    BPF_SK_SKB_STREAM_VERDICT, 0))
+		return failf(r, "bpf_prog_attach to the sockmap: %s", strerror(errno));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lsn = socket(AF_INET, SOCK_STREAM, 0);
+	cli = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(lsn, (struct sockaddr *)&a, sizeof(a)) || listen(lsn, 1) ||
+	    getsockname(lsn, (struct sockaddr *)&a, &sl) ||
+	    connect(cli, (struct sockaddr *)&a, sizeof(a)))
+		return failf(r, "TCP pair: %s", strerror(errno));
+	srv = accept(lsn, NULL, NULL);
+	setsockopt(cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	v = cli;
+	if (srv < 0 || bpf_map_update_elem(mfd, &k0, &v, BPF_ANY))
+		return failf(r, "socket into the sockmap: %s", strerror(errno));
+	for (int i = 0; i < 3; i++)
+		if (send(cli, "hello", 5, 0) != 5)
+			return failf(r, "send: %s", strerror(errno));
+	while (got < 15) {
+		ssize_t n = recv(srv, buf, sizeof(buf), 0);
+
+		if (n <= 0)
+			return failf(r, "recv on the server: %s", strerror(errno));
+		got += (int)n;
+	}
+	if (send(srv, "abcd", 4, 0) != 4 || recv(cli, buf, sizeof(buf), 0) != 4)
+		return failf(r, "reply: %s", strerror(errno));
+	if (lookup(r, "io", &k0, &sent, sizeof(sent)) || lookup(r, "io", &k1, &recvd, sizeof(recvd)) ||
+	    sent.count != 3 || sent.bytes != 15 || recvd.count < 1 || recvd.bytes != 4)
+		return failf(r, "sent %llu/%llu received %llu/%llu", sent.count, sent.bytes,
+			     recvd.count, recvd.bytes);
+	okf(r, "sk_msg saw 3 sends (15 bytes), sk_skb %llu receive(s) (4 bytes)", recvd.count);
+	close(cli);
+	close(srv);
+	close(lsn);
+	return 0;
+}
+
+static int t_sockmap(struct run *r)
+{
+	return in_child(r, sockmap_body);
+}
+
 /* Samples that cannot run on the development kernel: load (and maybe attach) must fail. */
 static int expect_fail(struct run *r, int at_attach, const char *reason)
 {
@@ -993,6 +1092,112 @@ static int t_usdt(struct run *r)
 	return 0;
 }
 
+/* A probe with three arguments of different kinds (register, constant, register/memory). */
+__attribute__((noinline)) void oracle_usdt_args(long x)
+{
+	long y = x * 100 + 4;
+
+	DTRACE_PROBE3(rawbpf, oracle_args, x, -7, y);
+	asm volatile("" : : "r"(y) : "memory");
+}
+
+static int t_usdt_args(struct run *r)
+{
+	struct {
+		__u64 hits;
+		__s64 arg_cnt, args[3];
+	} s = {0};
+	__u32 zero = 0;
+
+	if (open_sample(r) || load(r))
+		return -1;
+	if (add_link(r,
+		     bpf_program__attach_usdt(bpf_object__find_program_by_name(r->obj, "on_args"),
+					      getpid(), "/proc/self/exe", "rawbpf", "oracle_args",
+					      NULL),
+		     "usdt rawbpf:oracle_args"))
+		return -1;
+	for (long i = 1; i <= N_CALLS; i++)
+		oracle_usdt_args(i);
+	if (lookup(r, "seen", &zero, &s, sizeof(s)) || s.hits != N_CALLS || s.arg_cnt != 3 ||
+	    s.args[0] != N_CALLS || s.args[1] != -7 || s.args[2] != N_CALLS * 100 + 4)
+		return failf(r, "hits %llu arg_cnt %lld args %lld %lld %lld", s.hits, s.arg_cnt,
+			     s.args[0], s.args[1], s.args[2]);
+	okf(r, "%d hits, 3 arguments, last %lld %lld %lld", N_CALLS, s.args[0], s.args[1],
+	    s.args[2]);
+	return 0;
+}
+
+/* uprobe_multi's programs on two functions of this program. */
+__attribute__((noinline)) long oracle_multi_a(long x)
+{
+	asm volatile("" ::: "memory");
+	return x + 1;
+}
+
+__attribute__((noinline)) long oracle_multi_b(long x)
+{
+	asm volatile("" ::: "memory");
+	return x + 2;
+}
+
+/*
+ * libbpf 1.1.2 predates uprobe.multi (1.3): the programs are loaded as plain kprobe-type
+ * programs and attached as one uprobe per function, which runs the same BPF code.
+ */
+static int t_uprobe_multi(struct run *r)
+{
+	static const char *const funcs[] = {"oracle_multi_a", "oracle_multi_b"};
+	struct {
+		__u64 calls, arg_sum, returns;
+		__s64 ret_sum;
+	} s = {0};
+	struct bpf_program *entry, *ret;
+	__u32 zero = 0;
+
+	if (open_sample(r))
+		return -1;
+	entry = bpf_object__find_program_by_name(r->obj, "on_entry");
+	ret = bpf_object__find_program_by_name(r->obj, "on_return");
+	if (!entry || !ret)
+		return failf(r, "programs on_entry/on_return not found");
+	bpf_program__set_type(entry, BPF_PROG_TYPE_KPROBE);
+	bpf_program__set_type(ret, BPF_PROG_TYPE_KPROBE);
+	if (load(r))
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, eo, .func_name = funcs[i]);
+		LIBBPF_OPTS(bpf_uprobe_opts, ro, .func_name = funcs[i], .retprobe = true);
+
+		if (add_link(r, bpf_program__attach_uprobe_opts(entry, 0, "/proc/self/exe", 0, &eo),
+			     "uprobe") ||
+		    add_link(r, bpf_program__attach_uprobe_opts(ret, 0, "/proc/self/exe", 0, &ro),
+			     "uretprobe"))
+			return -1;
+	}
+	oracle_multi_a(10);
+	oracle_multi_b(20);
+	if (lookup(r, "mstats", &zero, &s, sizeof(s)) || s.calls != 2 || s.arg_sum != 30 ||
+	    s.returns != 2 || s.ret_sum != 33)
+		return failf(r, "calls %llu arg_sum %llu returns %llu ret_sum %lld", s.calls,
+			     s.arg_sum, s.returns, s.ret_sum);
+	okf(r, "2 calls (args sum 30), 2 returns (sum 33), as single uprobes: libbpf 1.1.2 has "
+	       "no uprobe.multi");
+	return 0;
+}
+
+static int t_kprobe_multi(struct run *r)
+{
+	char v[32];
+
+	kconfig_value("CONFIG_FPROBE", v, sizeof(v));
+	if (v[0] == 'y') {
+		okf(r, "not checked: only the no-fprobe case is covered");
+		return 1;
+	}
+	return expect_fail(r, 1, "kernel built without CONFIG_FPROBE: no kprobe_multi link");
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct run *r); /* 0 ok, 1 skip, -1 fail */
@@ -1021,6 +1226,11 @@ static const struct {
 	{"lsm", t_lsm},
 	{"kprobe", t_kprobe},
 	{"usdt", t_usdt},
+	{"usdt_args", t_usdt_args},
+	{"uprobe_multi", t_uprobe_multi},
+	{"kprobe_multi", t_kprobe_multi},
+	{"sk_lookup", t_sk_lookup},
+	{"sockmap", t_sockmap},
 };
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)

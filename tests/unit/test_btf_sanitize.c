@@ -137,6 +137,39 @@ START_TEST(only_global_linkage_missing)
 }
 END_TEST
 
+/* A hidden global function (usdt.bpf.h's bpf_usdt_arg) is made static on any kernel. */
+START_TEST(hidden_global_made_static)
+{
+	const char *const hidden[] = { "nosuch", "f" };
+	struct btf_kernel_kinds all = { .func = true, .global_func = true, .datasec = true,
+					.float_kind = true, .decl_tag = true, .type_tag = true,
+					.enum64 = true, .static_funcs = hidden,
+					.static_func_cnt = 1 };
+	struct btf_sanitize_counts c;
+	struct rb_error e = { 0 };
+	struct btf *in = blob(), *out = NULL;
+	void *data;
+	size_t size;
+
+	/* not listed: stays global */
+	ck_assert_int_eq(btf_sanitize(in, &all, NULL, NULL, &data, &size, &c, &e), 0);
+	ck_assert_int_eq(btf_parse(data, size, NULL, "sanitised", &out, &e), 0);
+	ck_assert_int_eq(btf_vlen(btf_type(out, 11)), BTF_FUNC_GLOBAL);
+	ck_assert_uint_eq(c.hidden_func, 0);
+	btf_free(out);
+	free(data);
+	all.static_func_cnt = 2;
+	ck_assert_int_eq(btf_sanitize(in, &all, NULL, NULL, &data, &size, &c, &e), 0);
+	ck_assert_int_eq(btf_parse(data, size, NULL, "sanitised", &out, &e), 0);
+	ck_assert_int_eq(btf_vlen(btf_type(out, 11)), BTF_FUNC_STATIC);
+	ck_assert_uint_eq(c.hidden_func, 1);
+	ck_assert_uint_eq(c.global_func, 0);
+	btf_free(out);
+	free(data);
+	btf_free(in);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("btf_sanitize");
@@ -144,6 +177,7 @@ int main(void)
 
 	tcase_add_test(tc, all_kinds_rewritten_for_an_old_kernel);
 	tcase_add_test(tc, only_global_linkage_missing);
+	tcase_add_test(tc, hidden_global_made_static);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -16,6 +16,7 @@
 
 #include "testlib.h"
 #include "testbin.h"
+#include "loader/attach_kinds.h"
 #include "loader/usdt.h"
 
 static void must(int rc, const char *what)
@@ -264,6 +265,64 @@ START_TEST(spec_layout_matches_btf)
 }
 END_TEST
 
+/* The --attach target of a usdt program: the binary may itself hold ':'. */
+START_TEST(attach_target_forms)
+{
+	char b[64], p[16], n[16];
+
+	ck_assert_int_eq(usdt_parse_target("/bin/x:prov:name", b, sizeof(b), p, sizeof(p), n,
+					   sizeof(n)),
+			 0);
+	ck_assert_str_eq(b, "/bin/x");
+	ck_assert_str_eq(p, "prov");
+	ck_assert_str_eq(n, "name");
+	ck_assert_int_eq(usdt_parse_target("/a:b/x:p:n", b, sizeof(b), p, sizeof(p), n, sizeof(n)),
+			 0);
+	ck_assert_str_eq(b, "/a:b/x");
+	ck_assert_str_eq(p, "p");
+	ck_assert_str_eq(n, "n");
+	ck_assert_int_eq(usdt_parse_target("p:n", b, sizeof(b), p, sizeof(p), n, sizeof(n)),
+			 -EINVAL);
+	ck_assert_int_eq(usdt_parse_target("/x::n", b, sizeof(b), p, sizeof(p), n, sizeof(n)),
+			 -EINVAL);
+	ck_assert_int_eq(usdt_parse_target("/x:p:", b, sizeof(b), p, sizeof(p), n, sizeof(n)),
+			 -EINVAL);
+	ck_assert_int_eq(usdt_parse_target(":p:n", b, sizeof(b), p, sizeof(p), n, sizeof(n)),
+			 -EINVAL);
+	ck_assert_int_eq(usdt_parse_target("/x:p:name_longer_than_16", b, sizeof(b), p, sizeof(p),
+					   n, sizeof(n)),
+			 -EINVAL);
+}
+END_TEST
+
+/* The run-time address of a file offset, from a maps file (only executable mappings). */
+START_TEST(runtime_ip_from_maps)
+{
+	char mp[512], np[512];
+	uint64_t ip = 0;
+
+	testbin_path(mp, sizeof(mp), "maps");
+	testbin_path(np, sizeof(np), "nosuch");
+	testbin_write("maps",
+		      "55d000000000-55d000001000 r--p 00000000 08:01 42   /usr/bin/prog\n"
+		      "55d000001000-55d000005000 r-xp 00001000 08:01 42   /usr/bin/prog\n"
+		      "7f0000000000-7f0000002000 r-xp 00000000 08:01 43   /usr/lib/libz.so\n"
+		      "7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0    [stack]\n");
+	ck_assert_int_eq(usdt_runtime_ip(mp, "/usr/bin/prog", 0x1234, &ip), 0);
+	ck_assert_uint_eq(ip, 0x55d000001234ULL);
+	ck_assert_int_eq(usdt_runtime_ip(mp, "/usr/lib/libz.so", 0x10, &ip), 0);
+	ck_assert_uint_eq(ip, 0x7f0000000010ULL);
+	/* in the read-only mapping only, past the end, another file */
+	ck_assert_int_eq(usdt_runtime_ip(mp, "/usr/bin/prog", 0x800, &ip),
+			 -ENOENT);
+	ck_assert_int_eq(usdt_runtime_ip(mp, "/usr/bin/prog", 0x5000, &ip),
+			 -ENOENT);
+	ck_assert_int_eq(usdt_runtime_ip(mp, "/usr/bin/other", 0x1234, &ip),
+			 -ENOENT);
+	ck_assert_int_eq(usdt_runtime_ip(np, "/x", 0, &ip), -ENOENT);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("usdt");
@@ -283,6 +342,8 @@ int main(void)
 	tcase_add_test(tc, corrupted_notes);
 	tcase_add_test(tc, spec_encoding);
 	tcase_add_test(tc, spec_layout_matches_btf);
+	tcase_add_test(tc, attach_target_forms);
+	tcase_add_test(tc, runtime_ip_from_maps);
 	suite_add_tcase(s, tc);
 	ret = test_run_suite(s);
 	testbin_cleanup();

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Attach socket-level programs: sk_lookup to a network namespace (a netns link; this
+ * process's namespace unless --attach PROG=/proc/PID/ns/net names another), and sk_msg /
+ * sk_skb to a sockmap or sockhash of the object (the only one it has, or the one named by
+ * --attach PROG=MAP): a BPF link where the kernel has sockmap links (6.10+), else
+ * BPF_PROG_ATTACH on the map, undone with BPF_PROG_DETACH.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf/sys.h"
+#include "loader/attach_kinds.h"
+#include "util/err.h"
+#include "util/strbuf.h"
+
+static char *target_of(const char *kind, const char *what)
+{
+	size_t n = strlen(kind) + strlen(what) + 2;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s %s", kind, what);
+	return s;
+}
+
+static int attach_netns(struct loaded_prog *lp, const char *user, struct rb_error *e)
+{
+	const char *path = user ? user : "/proc/self/ns/net";
+	struct sys_link_create_opts lo = {0};
+	int ns, fd;
+
+	lp->target = target_of("netns", path);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return rb_errorf(e, -errno, "cannot open network namespace '%s': %s", path,
+				 strerror(errno));
+	lo.prog_fd = lp->fd;
+	lo.target_fd = ns;
+	lo.attach_type = BPF_SK_LOOKUP;
+	fd = sys_link_create(&lo);
+	close(ns); /* the link holds the namespace */
+	if (fd < 0)
+		return rb_errorf(e, fd, "BPF_LINK_CREATE (sk_lookup) on network namespace %s: %s",
+				 path, strerror(-fd));
+	lp->att.how = SYS_ATTACH_LINK;
+	lp->att.fd = fd;
+	return 0;
+}
+
+static bool is_sockmap(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_SOCKMAP || type == BPF_MAP_TYPE_SOCKHASH;
+}
+
+/* The map index of the sockmap to use, or -errno with e saying why there is none. */
+static int pick_sockmap(const struct rb_loaded *l, const struct obj_prog *p, const char *user,
+			struct rb_error *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int found = -1, n = 0, r;
+
+	for (size_t i = 0; i < l->map_cnt; i++) {
+		const struct obj_map *m = &l->obj->maps[i];
+
+		if (user) {
+			if (!strcmp(m->name, user) ||
+			    (m->real_name && !strcmp(m->real_name, user))) {
+				if (!is_sockmap(m->type))
+					return rb_errorf(e, -EINVAL,
+							 "map '%s' is not a sockmap or sockhash",
+							 user);
+				return (int)i;
+			}
+			continue;
+		}
+		if (!is_sockmap(m->type))
+			continue;
+		sb_printf(&sb, "%s%s", n ? ", " : "", m->name);
+		found = (int)i;
+		n++;
+	}
+	if (user)
+		r = rb_errorf(e, -ENOENT, "the object has no map named '%s'", user);
+	else if (n == 1)
+		r = found;
+	else if (!n)
+		r = rb_errorf(e, -ENOENT,
+			      "section '%s' attaches to a sockmap or sockhash, and the object "
+			      "defines none",
+			      p->sec_name);
+	else
+		r = rb_errorf(e, -EINVAL,
+			      "the object has %d sockmaps/sockhashes (%s): say which with "
+			      "--attach %s=MAP",
+			      n, sb_str(&sb), p->name);
+	sb_free(&sb);
+	return r;
+}
+
+static int attach_sockmap(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
+			  const char *user, struct rb_error *e)
+{
+	struct sys_link_create_opts lo = {0};
+	int idx = pick_sockmap(l, p, user, e), fd, r;
+
+	if (idx < 0)
+		return idx;
+	lp->target = target_of("sockmap", l->obj->maps[idx].name);
+	lo.prog_fd = lp->fd;
+	lo.target_fd = l->maps[idx].fd;
+	lo.attach_type = (uint32_t)p->attach_type;
+	fd = sys_link_create(&lo);
+	if (fd >= 0) {
+		lp->att.how = SYS_ATTACH_LINK;
+		lp->att.fd = fd;
+		return 0;
+	}
+	if (fd != -EINVAL && fd != -EOPNOTSUPP)
+		return rb_errorf(e, fd, "BPF_LINK_CREATE on map '%s': %s", l->obj->maps[idx].name,
+				 strerror(-fd));
+	/* no sockmap links (before 6.10): attach to the map itself */
+	r = sys_prog_attach(lp->fd, l->maps[idx].fd, (uint32_t)p->attach_type, 0, 0);
+	if (r < 0)
+		return rb_errorf(e, r, "BPF_PROG_ATTACH on map '%s': %s", l->obj->maps[idx].name,
+				 strerror(-r));
+	lp->att.how = SYS_ATTACH_MAP;
+	lp->att.fd = -1;
+	lp->map_att_fd = l->maps[idx].fd;
+	return 0;
+}
+
+int attach_sock(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
+		const struct rb_attach_opts *o, struct rb_error *e)
+{
+	const char *user = attach_override(o, p->name);
+
+	switch (p->prog_type) {
+	case BPF_PROG_TYPE_SK_LOOKUP:
+		return attach_netns(lp, user, e);
+	case BPF_PROG_TYPE_SK_MSG:
+	case BPF_PROG_TYPE_SK_SKB:
+		if (p->attach_type < 0)
+			return 1; /* "sk_skb": parser or verdict, the section does not say */
+		return attach_sockmap(l, lp, p, user, e);
+	default:
+		return 1;
+	}
+}
+
+void attach_sock_detach(struct loaded_prog *lp, const struct obj_prog *p)
+{
+	if (lp->att.how != SYS_ATTACH_MAP)
+		return;
+	sys_prog_detach(lp->fd, lp->map_att_fd, (uint32_t)p->attach_type);
+	lp->map_att_fd = -1;
+	lp->att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
+}
