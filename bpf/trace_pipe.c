@@ -123,7 +123,9 @@ struct trace_pipe *trace_pipe_open(struct rb_error *e)
 		tp->fd = r;
 		tp->instance = true;
 		trace_emit(RB_TRACE_INFO, "trace_pipe", 0, 0,
-			   "bpf_printk lines from the private instance %s", tp->dir);
+			   "bpf_printk lines from a private trace instance (instances/%s<pid>-<n>, "
+			   "removed on close)",
+			   INSTANCE_PREFIX);
 		return tp;
 	}
 	trace_emit(RB_TRACE_INFO, "trace_pipe", r, 0,
