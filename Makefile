@@ -34,7 +34,9 @@ TEST_HELPER_SRCS := $(wildcard tests/lib/*.c)
 
 SAMPLE_SRCS := $(wildcard samples/*.bpf.c samples/*/*.bpf.c)
 SAMPLE_OBJS := $(SAMPLE_SRCS:samples/%.bpf.c=$(BUILD)/samples/%.bpf.o)
-BPF_CFLAGS  := -target bpf -O2 -g -Wall -Werror -I$(ARCH_INC) -Isamples -fdebug-prefix-map=$(CURDIR)=.
+# the checkout's path is mapped to '.' so objects (and their BTF) are the same wherever built
+BPF_CFLAGS  := -target bpf -O2 -g -Wall -Werror -I$(ARCH_INC) -Isamples \
+	       -fdebug-prefix-map=$(CURDIR)=.
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
@@ -100,6 +102,11 @@ CARVE := $(BUILD)/tests/corpus/carve
 $(CARVE): tests/corpus/carve.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $<
+# The differential test's comparer (issue 9) uses the library's internal headers.
+PROG_DIFF := $(BUILD)/tests/corpus/prog_diff
+$(PROG_DIFF): tests/corpus/prog_diff.c $(BUILD)/librawbpf.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/librawbpf.a $(LDLIBS)
 .PHONY: corpus
 corpus: $(CARVE)
 	@BUILD=$(BUILD) scripts/corpus.sh
@@ -114,7 +121,7 @@ $(BUILD)/tests/oracle/%: tests/oracle/%.c
 		$(shell pkg-config --libs libbpf) $(LDLIBS)
 
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests kernel-tests $(CARVE) $(ORACLE_BINS)
+	@$(MAKE) --no-print-directory all unit-tests kernel-tests $(CARVE) $(PROG_DIFF) $(ORACLE_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh
 	@BUILD=$(BUILD) scripts/test-kernels.sh
 

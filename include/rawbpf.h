@@ -847,6 +847,8 @@ struct rb_attach_opts {
 	uint64_t perf_period;
 	/* attach (issue 7, second part): tc through netlink cls_bpf even where tcx exists */
 	bool tc_netlink;
+	/* kernels (rb2-kernels): kprobes through tracefs kprobe_events even with a kprobe PMU */
+	bool kprobe_legacy;
 };
 RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
 				 struct rb_error *err);

@@ -26,6 +26,40 @@ static bool have(enum probe_feature f)
 	return probe_feature(f)->state != PROBE_NO;
 }
 
+static int vsi_by_offset(const void *a, const void *b)
+{
+	const struct btf_var_secinfo *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * .kconfig has no ELF section: the loader lays its externs out itself (kcfg_off), and the
+ * map's value type, this DATASEC, must say the same (the kernel checks the size).
+ */
+static int fix_kconfig(const struct rb_object *obj, uint32_t *size,
+		       struct btf_var_secinfo *vars, uint16_t vlen)
+{
+	for (size_t i = 0; i < obj->map_cnt; i++)
+		if (obj->maps[i].kind == OBJ_MAP_KCONFIG)
+			*size = obj->maps[i].value_size;
+	for (uint16_t v = 0; v < vlen; v++) {
+		const char *vname = btf_name_of(obj->btf, vars[v].type);
+
+		for (size_t k = 0; vname && k < obj->extern_cnt; k++) {
+			const struct obj_extern *x = &obj->externs[k];
+
+			if (x->kind == OBJ_EXT_KCONFIG && !strcmp(x->name, vname)) {
+				vars[v].offset = x->kcfg_off;
+				break;
+			}
+		}
+	}
+	/* The kernel wants the entries in offset order; the layout sorted them by alignment. */
+	qsort(vars, vlen, sizeof(*vars), vsi_by_offset);
+	return 0;
+}
+
 /* DATASEC size from its ELF section, entry offsets from the symbols in that section. */
 static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uint32_t *size,
 		       struct btf_var_secinfo *vars, uint16_t vlen, void *ctx, struct rb_error *e)
@@ -34,8 +68,10 @@ static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uin
 	const struct elf_section *sec = elf_file_section(&obj->elf, name);
 
 	(void)id;
+	if (!sec && !strcmp(name, ".kconfig"))
+		return fix_kconfig(obj, size, vars, vlen);
 	if (!sec)
-		return 0; /* .kconfig, .ksyms: laid out by the sanitiser */
+		return 0; /* .ksyms: laid out by the sanitiser */
 	if (sec->size > UINT32_MAX)
 		return rb_errorf(e, -E2BIG, "%s: section '%s' is too large for BTF", obj_file(obj),
 				 name);

@@ -53,6 +53,8 @@ struct verify_load_opts {
 	size_t override_cnt;
 	const char *const *types; /* --type PROG=TYPE */
 	size_t type_cnt;
+	char *const *sets; /* --set VAR=VALUE (load_apply_sets, load helper) */
+	size_t set_cnt;
 };
 
 /* "NAME.ATTR=N" into ov (arg is cut in place); -1 when malformed. */

@@ -242,6 +242,8 @@ int verify_load_object(const char *path, const struct verify_load_opts *vl,
 	for (size_t i = 0; i < vl->type_cnt; i++)
 		if (rb_object_set_prog_type(vo->obj, vl->types[i], &e) < 0)
 			return verify_note_add(notes, path, true, "%s", e.msg) ? -ENOMEM : 1;
+	if (load_apply_sets(vo->obj, vl->sets, vl->set_cnt, &e) < 0)
+		return verify_note_add(notes, path, true, "%s", e.msg) ? -ENOMEM : 1;
 	if (rb_object_prepare(vo->obj, &po, &vo->pp, &e) < 0)
 		return verify_note_add(notes, path, true, "%s", e.msg) ? -ENOMEM : 1;
 	if (size_maps(vo->obj, path, vl, &ovs, &novs, notes))

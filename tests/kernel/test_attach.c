@@ -21,7 +21,17 @@
 #include "bpf/sys.h"
 #include "bpf/trace_pipe.h"
 #include "btf/btf.h"
+#include "rawbpf.h"
 #include "testlib.h"
+
+/* Whether this kernel reports the log size it needed (log_true_size, 6.4+). */
+static bool kernel_has_log_true_size(void)
+{
+	struct rb_feature f;
+
+	ck_assert_int_eq(rb_probe_find("misc", "log_true_size", &f), 0);
+	return f.state == RB_FEATURE_YES;
+}
 
 static char pin_root[128];
 
@@ -225,10 +235,53 @@ START_TEST(log_policy_against_the_verifier)
 	fd = prog_load_logged(&o, &small, &log);
 	ck_assert_int_ge(fd, 0);
 	ck_assert(log.truncated);
-	ck_assert_uint_gt(log.true_size, 128);
+	if (kernel_has_log_true_size())
+		ck_assert_uint_gt(log.true_size, 128);
+	else
+		ck_assert_uint_eq(log.true_size, 0); /* 6.1: the kernel does not say */
 	ck_assert_uint_eq(log.len, 127);
 	close(fd);
 	prog_log_free(&log);
+}
+END_TEST
+
+/*
+ * A level-2 log larger than the first 64 KiB buffer: the buffer grows until it fits, to the
+ * size the kernel asks for where it says (one retry), by doubling where it does not (6.1:
+ * 64 KiB, 128 KiB, then 256 KiB fits).
+ */
+START_TEST(log_grows_past_the_first_buffer)
+{
+	enum { N = 4000 };
+	struct bpf_insn *insns = calloc(N + 1, sizeof(*insns));
+	struct sys_prog_load_opts o = { .prog_type = BPF_PROG_TYPE_SOCKET_FILTER, .insns = insns,
+					.insn_cnt = N + 1, .license = "GPL" };
+	struct prog_log_policy p = { .level = 2, .max_size = 16u << 20 };
+	struct prog_log log;
+	char want[64];
+	int fd;
+
+	ck_assert_ptr_nonnull(insns);
+	for (int i = 0; i < N; i++)
+		insns[i] = insn_mov64_imm(0, i & 1);
+	insns[N] = insn_exit();
+	fd = prog_load_logged(&o, &p, &log);
+	ck_assert_msg(fd >= 0, "load: %d", fd);
+	ck_assert(!log.truncated);
+	ck_assert_uint_gt(log.len, PROG_LOG_INITIAL_SIZE);
+	snprintf(want, sizeof(want), "processed %d insns", N + 1);
+	ck_assert_msg(strstr(log.text, want), "no '%s' in the log's tail: %s", want,
+		      log.text + log.len - (log.len > 300 ? 300 : log.len));
+	if (kernel_has_log_true_size()) {
+		ck_assert_int_eq(log.attempts, 2);
+		ck_assert_uint_eq(log.true_size, log.len + 1);
+	} else {
+		ck_assert_uint_eq(log.true_size, 0);
+		ck_assert_int_ge(log.attempts, 3); /* 64 KiB and 128 KiB did not fit */
+	}
+	close(fd);
+	prog_log_free(&log);
+	free(insns);
 }
 END_TEST
 
@@ -317,6 +370,7 @@ int main(void)
 	tcase_add_test(tc, raw_tracepoint_counts_syscalls);
 	tcase_add_test(tc, tp_btf_counts_syscalls);
 	tcase_add_test(tc, log_policy_against_the_verifier);
+	tcase_add_test(tc, log_grows_past_the_first_buffer);
 	tcase_add_test(tc, explain_a_real_ringbuf_refusal);
 	tcase_add_test(tc, trace_pipe_reads_a_marker);
 	tcase_add_test(tc, pin_tree_and_remove);
