@@ -891,8 +891,11 @@ int cmd_verify(int argc, char **argv)
 		if (notes.v[i].error)
 			rejected = true;
 
+	if (notes.nbtf)
+		rejected = true; /* the kernel refused part of the object */
 	if (compare) {
 		print_notes(stderr, &notes);
+		verify_btf_print(stderr, &notes, false, true);
 		verify_compare_print(stdout, items, n, base, nbase, json);
 	} else if (json) {
 		struct json j;
@@ -905,18 +908,22 @@ int cmd_verify(int argc, char **argv)
 		json_end_array(&j);
 		json_notes(&j, &notes, true);
 		json_notes(&j, &notes, false);
+		verify_btf_json(&j, &notes);
 		json_end_object(&j);
 		json_finish(&j);
 	} else if (csv) {
 		print_notes(stderr, &notes);
+		verify_btf_print(stderr, &notes, false, true);
 		print_csv(stdout, items, n);
 	} else if (stats) {
 		print_notes(stderr, &notes);
+		verify_btf_print(stderr, &notes, false, true);
 		print_stats_table(stdout, items, n);
 	} else {
 		bool color = cli_color(stdout);
 
 		print_notes(stderr, &notes);
+		verify_btf_print(stdout, &notes, full, false);
 		for (size_t i = 0; i < n; i++) {
 			struct full_log_ctx ctx = {stdout, &items[i]};
 

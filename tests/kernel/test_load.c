@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,13 +138,43 @@ static const char *const refused[] = {
 	"ksyms_typed.bpf.o", /* runqueues: no address for the per-CPU symbol here */
 };
 
+/*
+ * Append one failure to the report (cut, not overflowed, when there are very many). All on
+ * one line, " | " between failures: tests/kernels matches known failures on that line.
+ */
+static void note_failure(char *buf, size_t cap, int *nfail, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void note_failure(char *buf, size_t cap, int *nfail, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	(*nfail)++;
+	if (used + 4 >= cap)
+		return;
+	if (used) {
+		memcpy(buf + used, " | ", 4);
+		used += 3;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + used, cap - used, fmt, ap);
+	va_end(ap);
+	for (char *p = buf + used; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+}
+
+/* Every sample is checked, and every failure reported at once (not only the first). */
 START_TEST(every_sample_loads_or_says_why)
 {
+	static char failures[6000]; /* Check cuts longer messages */
 	char dir[512];
 	struct dirent *de;
 	DIR *d;
-	int total = 0;
+	int total = 0, nfail = 0;
 
+	failures[0] = '\0';
 	snprintf(dir, sizeof(dir), "%s/samples", test_build_dir());
 	d = opendir(dir);
 	ck_assert_ptr_nonnull(d);
@@ -157,36 +188,44 @@ START_TEST(every_sample_loads_or_says_why)
 
 		if (n < 6 || strcmp(de->d_name + n - 6, ".bpf.o"))
 			continue;
+		total++;
 		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 			expect_refusal |= !strcmp(refused[i], de->d_name);
 		r = load_sample(de->d_name, &lo, &o, &e);
 		if (r < 0 && expect_refusal) {
 			/* refused before the kernel saw it: an older kernel without a kfunc (6.1
 			 * has no bpf_task_from_pid); the reason must be there, and the loop goes on */
-			ck_assert_msg(e.msg[0], "%s: refused (%d) with no reason", de->d_name, r);
+			if (!e.msg[0])
+				note_failure(failures, sizeof(failures), &nfail,
+					     "%s: refused (%d) with no reason", de->d_name, r);
 			unload(&o);
-			total++;
 			continue;
 		}
-		ck_assert_msg(r == 0, "%s: %s", de->d_name, e.msg);
+		if (r != 0) {
+			note_failure(failures, sizeof(failures), &nfail, "%s: %s", de->d_name,
+				     e.msg);
+			unload(&o);
+			continue;
+		}
 		for (size_t i = 0; i < rb_loaded_prog_count(o.l); i++) {
 			struct rb_loaded_prog_info pi;
 
 			rb_loaded_prog(o.l, i, &pi);
 			if (pi.err == 1)
 				continue; /* not autoloaded */
-			if (!expect_refusal)
-				ck_assert_msg(pi.fd >= 0 && pi.id > 0 && strlen(pi.tag) == 16,
-					      "%s: program '%s' refused: %s\n%s", de->d_name, pi.name,
-					      pi.explain, pi.reason);
-			else if (pi.fd < 0)
-				ck_assert_msg(pi.explain[0] && pi.err < 0, "%s: '%s' has no reason",
-					      de->d_name, pi.name);
+			if (!expect_refusal &&
+			    !(pi.fd >= 0 && pi.id > 0 && strlen(pi.tag) == 16))
+				note_failure(failures, sizeof(failures), &nfail,
+					     "%s: program '%s' refused: %s\n%s", de->d_name,
+					     pi.name, pi.explain, pi.reason);
+			else if (expect_refusal && pi.fd < 0 && !(pi.explain[0] && pi.err < 0))
+				note_failure(failures, sizeof(failures), &nfail,
+					     "%s: '%s' has no reason", de->d_name, pi.name);
 		}
 		unload(&o);
-		total++;
 	}
 	closedir(d);
+	ck_assert_msg(nfail == 0, "%d failures in %d samples: %s", nfail, total, failures);
 	ck_assert_int_ge(total, 20);
 }
 END_TEST

@@ -178,7 +178,10 @@ START_TEST(verifier_rejection_has_log)
 	ck_assert_int_eq(sys_prog_load(&o), -EACCES);
 	ck_assert_msg(strstr(log, "R0 !read_ok"), "log: %s", log);
 
-	/* a log buffer too small: the kernel says ENOSPC and how much it needed */
+	/*
+	 * A log buffer too small: since 6.4 the kernel says ENOSPC and how much it needed;
+	 * before, a buffer under 128 bytes is refused outright (EINVAL), with no size.
+	 */
 	o.log_size = 16;
 	if (!kernel_has_log_true_size()) {
 		/* before 6.4 a buffer under 128 bytes is refused outright */
