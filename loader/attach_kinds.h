@@ -25,6 +25,9 @@ int attach_iter(struct loaded_prog *lp, const struct obj_prog *p, struct rb_erro
  */
 int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 		struct rb_error *e);
+/* The link fd of attach_perf's i-th CPU after the first (its number in *cpu); -1 past the
+ * last, or when the CPU's event has no link (the ioctl way). */
+int attach_perf_link(const struct loaded_prog *lp, size_t i, int *cpu);
 /* Undo attach_perf's events on the CPUs after the first (lp->att holds the first). */
 void attach_perf_detach(struct loaded_prog *lp);
 /* uprobe.multi/kprobe.multi (and their return forms): functions matching a glob. */

@@ -29,7 +29,10 @@
 
 struct attach_perf {
 	size_t n;
-	struct sys_attachment cpu[]; /* CPUs after the first */
+	struct perf_cpu {
+		int cpu;
+		struct sys_attachment a;
+	} cpu[]; /* CPUs after the first */
 };
 
 /* Online CPUs as a bitmap; their count or -errno. */
@@ -153,7 +156,9 @@ int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct r
 
 		if (!(online[cpu / 8] & (1u << (cpu % 8))))
 			continue;
-		a = first ? &lp->att : &ap->cpu[ap->n];
+		a = first ? &lp->att : &ap->cpu[ap->n].a;
+		if (!first)
+			ap->cpu[ap->n].cpu = cpu;
 		r = attach_cpu(lp->fd, cpu, freq, period, a, e);
 		if (r < 0)
 			return r; /* the caller detaches what was attached */
@@ -177,7 +182,17 @@ void attach_perf_detach(struct loaded_prog *lp)
 	if (!ap)
 		return;
 	for (size_t i = ap->n; i-- > 0;)
-		sys_detach(&ap->cpu[i]);
+		sys_detach(&ap->cpu[i].a);
 	free(ap);
 	lp->perf = NULL;
+}
+
+int attach_perf_link(const struct loaded_prog *lp, size_t i, int *cpu)
+{
+	const struct attach_perf *ap = lp->perf;
+
+	if (!ap || i >= ap->n || ap->cpu[i].a.how != SYS_ATTACH_LINK)
+		return -1;
+	*cpu = ap->cpu[i].cpu;
+	return ap->cpu[i].a.fd;
 }

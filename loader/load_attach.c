@@ -228,6 +228,16 @@ RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_e
 		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL &&
 		    lp->att.how != SYS_ATTACH_NETLINK && lp->att.how != SYS_ATTACH_MAP)
 			r = pin_at(lp->att.fd, dir, "links", name, &undo, err);
+		/* perf_event: the first CPU's link is links/<prog>, the others' <prog>_cpuN */
+		for (size_t c = 0; r == 0; c++) {
+			char cpu_name[512];
+			int cpu, fd = attach_perf_link(lp, c, &cpu);
+
+			if (fd < 0)
+				break;
+			snprintf(cpu_name, sizeof(cpu_name), "%s_cpu%d", name, cpu);
+			r = pin_at(fd, dir, "links", cpu_name, &undo, err);
+		}
 	}
 	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)
 		if (!l->maps[i].reused)

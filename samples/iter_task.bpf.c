@@ -6,6 +6,7 @@
  * kernel walks every task and calls the program once per task, then once more with
  * task == NULL; what the program prints with BPF_SEQ_PRINTF is what the reader gets.
  *
+ *   rawbpf load iter_task.bpf.o          (reads the iterator once and prints it)
  *   rawbpf load iter_task.bpf.o --pin /sys/fs/bpf/ps && cat /sys/fs/bpf/ps/links/list_tasks
  *
  * The context (struct bpf_iter__task, kernel.h) is a kernel type: its fields are relocated

@@ -50,7 +50,6 @@ static int on_event(const struct rb_event *ev, void *ctx)
 			printf("  (not decoded as %s: %s)", ev->type_name, ev->format_err);
 		printf("\n");
 	}
-	fflush(stdout);
 	return 0;
 }
 
@@ -72,7 +71,6 @@ static void on_line(const char *line, void *ctx)
 			printf("%s\n", LOAD_PRINTK_HEADER);
 		pr->printk_said = true;
 		printf("%s\n", line);
-		fflush(stdout);
 	}
 }
 
@@ -134,6 +132,7 @@ int load_run_events(const struct rb_loaded *l, const struct load_run_opts *o)
 			rc = EXIT_INVALID;
 			break;
 		}
+		fflush(stdout); /* once per batch: records stream through a pipe too */
 	}
 	rb_event_reader_poll(r, 0, &e); /* what arrived just before the end */
 	rb_event_reader_stats(r, &st);

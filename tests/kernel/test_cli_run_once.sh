@@ -9,7 +9,8 @@ BUILD=${BUILD:-build}
 S=$BUILD/samples
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root for bpf(2)"; exit 77; }
 OUT=$(mktemp) ERR=$(mktemp)
-trap 'rm -f "$OUT" "$ERR"' EXIT
+PIN=/sys/fs/bpf/rawbpf_run_once_test_$$
+trap 'rm -rf "$OUT" "$ERR" "$PIN"' EXIT
 fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$OUT"; echo "--- stderr"; cat "$ERR"; exit 1; }
 
 # 1. iterator: printed once; no --duration needed, rawbpf returns by itself
@@ -41,6 +42,12 @@ grep -q '"sum":9}$' "$OUT" || fail "short ctx sum"
 	fail "perf_event load ($?)"
 grep -q "^  program on_sample .*attached: perf_event cpu-clock 499 Hz, $(nproc) CPUs (BPF link)$" \
 	"$OUT" || fail "perf_event not attached on every CPU"
+# --pin keeps every CPU's link: links/on_sample, links/on_sample_cpuN for the others
+"$RAWBPF" load "$S/perf_event.bpf.o" --pin "$PIN" >"$OUT" 2>"$ERR" || fail "perf_event --pin"
+n=$(ls "$PIN/links" | wc -l)
+[ "$n" = "$(nproc)" ] && [ -e "$PIN/links/on_sample" ] ||
+	fail "perf_event --pin: $n links for $(nproc) CPUs: $(ls "$PIN/links")"
+"$RAWBPF" unpin "$PIN" >"$OUT" 2>"$ERR" || fail "unpin"
 "$RAWBPF" load "$S/perf_event.bpf.o" --freq 0 >"$OUT" 2>"$ERR"
 [ $? -eq 2 ] || fail "--freq 0 must be a usage error"
 
