@@ -34,7 +34,9 @@ TEST_HELPER_SRCS := $(wildcard tests/lib/*.c)
 
 SAMPLE_SRCS := $(wildcard samples/*.bpf.c samples/*/*.bpf.c)
 SAMPLE_OBJS := $(SAMPLE_SRCS:samples/%.bpf.c=$(BUILD)/samples/%.bpf.o)
-BPF_CFLAGS  := -target bpf -O2 -g -Wall -Werror -I$(ARCH_INC) -Isamples
+# the checkout's path is mapped to '.' so objects (and their BTF) are the same wherever built
+BPF_CFLAGS  := -target bpf -O2 -g -Wall -Werror -I$(ARCH_INC) -Isamples \
+	       -fdebug-prefix-map=$(CURDIR)=.
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)

@@ -49,6 +49,7 @@ RB_API void rb_loaded_free(struct rb_loaded *l)
 		close(l->btf_fd);
 	free(l->progs);
 	free(l->maps);
+	free(l->btf_log);
 	free(l);
 }
 
@@ -355,4 +356,9 @@ RB_API int rb_loaded_btf(const struct rb_loaded *l, uint32_t *id)
 RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l)
 {
 	return l ? l->btf_note : "";
+}
+
+RB_API const char *rb_loaded_btf_log(const struct rb_loaded *l)
+{
+	return l ? l->btf_log : NULL;
 }

@@ -3,7 +3,7 @@
 # `bpftool prog loadall` (libbpf 1.1.2) on this kernel, all its programs accepted by the
 # verifier. A few cannot load on this machine; for those the load must fail for exactly the
 # known reason, and the test says so:
-#   fentry, lsm   both attach through BPF trampolines, which this kernel refuses: EPERM
+#   fentry, lsm, fmod_ret   attach through BPF trampolines, which this kernel refuses: EPERM
 #   ksyms_typed   a typed data ksym needs CONFIG_KALLSYMS_ALL (the kernel finds no address
 #                 for 'runqueues': ENOENT); checked only when runqueues is not in kallsyms
 # If one of them loads after all (another kernel), that is fine and reported.
@@ -25,6 +25,7 @@ expected_failure() {
 	case $1 in
 	fentry) echo "$eperm|fentry/fexit (BPF trampolines) are refused with EPERM here" ;;
 	lsm) echo "$eperm|lsm programs (BPF trampolines too) are refused with EPERM here" ;;
+	fmod_ret) echo "$eperm|fmod_ret (BPF trampolines too) is refused with EPERM here" ;;
 	ksyms_typed)
 		grep -q ' runqueues$' /proc/kallsyms ||
 			printf "%s|%s\n" "the address for kernel symbol 'runqueues'" \
