@@ -104,11 +104,14 @@ static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
  */
 static void bind_rodata(const struct rb_loaded *l, const struct rb_object *obj, int prog_fd)
 {
-	if (probe_feature(PROBE_PROG_BIND_MAP)->state != PROBE_YES)
-		return;
-	for (size_t i = 0; i < l->map_cnt; i++)
-		if (obj->maps[i].kind == OBJ_MAP_RODATA && l->maps[i].fd >= 0)
-			sys_prog_bind_map(prog_fd, l->maps[i].fd, 0);
+	for (size_t i = 0; i < l->map_cnt; i++) {
+		if (obj->maps[i].kind != OBJ_MAP_RODATA || l->maps[i].fd < 0)
+			continue;
+		/* probed only for objects that have a .rodata map */
+		if (probe_feature(PROBE_PROG_BIND_MAP)->state != PROBE_YES)
+			return;
+		sys_prog_bind_map(prog_fd, l->maps[i].fd, 0);
+	}
 }
 
 static int load_prog(struct rb_loaded *l, const struct rb_object *obj,

@@ -5,7 +5,7 @@
 # maps and BTF objects that the load created (ids caught by the trace hook, feature probes
 # included) must be back to what they were: tests/corpus/leak_check.c. (2) The CLI under
 # valgrind on a handful of objects (loaded, partly refused, refused at map creation, pinned
-# by name, usdt): no leaked heap block, no invalid access, no fd left open at exit.
+# by name, usdt): no lost heap block, no invalid access, no fd left open at exit.
 # Everything runs in a private mount namespace on a bpffs of its own (maps pinned by name
 # cannot outlive the test).
 BUILD=${BUILD:-build}
@@ -59,8 +59,9 @@ for obj in "$BUILD/samples/counter.bpf.o" "$BUILD/samples/globals.bpf.o" \
 	vg=$((vg + 1))
 	unshare -m --propagation private sh -c '
 		mount -t bpf bpf /sys/fs/bpf || exit 3
-		timeout 600 valgrind --leak-check=full --show-leak-kinds=all \
-			--errors-for-leak-kinds=all --error-exitcode=99 --track-fds=yes \
+		timeout 600 valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible \
+			--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+			--track-fds=yes \
 			--suppressions=tests/corpus/valgrind-bpf.supp \
 			"$1" load "$2" --no-attach --keep-going </dev/null
 		rc=$?
@@ -70,13 +71,15 @@ for obj in "$BUILD/samples/counter.bpf.o" "$BUILD/samples/globals.bpf.o" \
 	# fds open at exit that the CLI opened (not the std ones, not inherited).
 	fds=$(awk '/Open (file descriptor|AF_)/ { fd = $0; inh = 0; getline nx
 			if (nx !~ /inherited from parent/) print fd }' "$tmp/vg.out" | wc -l)
+	# (glibc's strerror() keeps one buffer per thread for unknown errnos: "still reachable",
+	# not counted; anything lost is.)
 	if [ $rc -eq 99 ] || [ $rc -eq 3 ] || [ $rc -eq 124 ] || [ "$fds" -ne 0 ] ||
-		! grep -q "All heap blocks were freed" "$tmp/vg.out"; then
+		! grep -q -e "All heap blocks were freed" -e "definitely lost: 0 bytes" "$tmp/vg.out"; then
 		echo "FAIL: valgrind on $obj (exit $rc, $fds fds left open):"
 		grep -E "^==[0-9]+== (Invalid|Syscall|Conditional|Open|  *(at|by) |.*definitely|.*indirectly|.*in use at exit)" \
 			"$tmp/vg.out" | head -30
 		fail=1
 	fi
 done
-echo "valgrind: $vg CLI loads checked (no leak, no invalid access, no fd left open)"
+echo "valgrind: $vg CLI loads checked (no heap block lost, no invalid access, no fd left open)"
 exit $fail
