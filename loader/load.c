@@ -17,6 +17,7 @@
 #include "bpf/sys.h"
 #include "btf/btf.h"
 #include "loader/load.h"
+#include "loader/target_hints.h"
 #include "relo/relo.h"
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -89,10 +90,23 @@ static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
 				 obj_file(obj), p->name, name, path);
 	kind = !strncmp(name, "btf_trace_", 10) ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC;
 	id = btf_find(tb->btf, name, kind);
-	if (id < 0)
-		return rb_errorf(err, -ENOENT, "%s: program '%s': attach target '%s' (%s) is not in "
-					       "the kernel's BTF",
-				 obj_file(obj), p->name, name, btf_kind_name((uint16_t)kind));
+	if (id < 0) {
+		struct strbuf hint = STRBUF_INIT, names = STRBUF_INIT;
+		int in_ksyms = kind == BTF_KIND_FUNC ? hint_kernel_func(NULL, name, &names, 5) : -1;
+
+		if (in_ksyms == 1)
+			sb_puts(&hint, "; /proc/kallsyms has it: a function without BTF (a kprobe "
+				       "can still attach there)");
+		if (in_ksyms >= 0 && names.len)
+			sb_printf(&hint, "; close names in /proc/kallsyms: %s", sb_str(&names));
+		id = rb_errorf(err, -ENOENT,
+			       "%s: program '%s': attach target '%s' (%s) is not in the kernel's BTF "
+			       "(%s)%s",
+			       obj_file(obj), p->name, name, btf_kind_name((uint16_t)kind), path,
+			       sb_str(&hint));
+		sb_free(&hint);
+		sb_free(&names);
+	}
 	return id;
 }
 

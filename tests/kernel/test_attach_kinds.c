@@ -178,6 +178,58 @@ START_TEST(kprobe_refusal_names_the_feature)
 }
 END_TEST
 
+/* A function the compiler only left as a copy (f.isra.0): the error names the copy. */
+START_TEST(kprobe_missing_function_names_its_copies)
+{
+	char line[512], base[256] = "", copy[256] = "", t[300];
+	const char *targets[1] = { t };
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .targets = targets, .target_cnt = 1 };
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		test_skip("no /proc/kallsyms");
+	/* a text symbol "X.isra.0" whose X kallsyms does not list */
+	while (!copy[0] && fgets(line, sizeof(line), f)) {
+		char *name = strrchr(line, ' ') + 1, *dot;
+		char probe[300], l2[512];
+		FILE *g;
+		bool has_base = false;
+
+		name[strcspn(name, "\t\n")] = 0;
+		dot = strstr(name, ".isra.0");
+		if (!dot || dot[7] || !strncmp(name, "__pfx_", 6) || (size_t)(dot - name) >= sizeof(base))
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)(dot - name), name);
+		snprintf(probe, sizeof(probe), " %s", base);
+		g = fopen("/proc/kallsyms", "r");
+		while (!has_base && g && fgets(l2, sizeof(l2), g)) {
+			l2[strcspn(l2, "\t\n")] = 0;
+			has_base = strlen(l2) >= strlen(probe) + 2 &&
+				   !strcmp(l2 + strlen(l2) - strlen(probe), probe) &&
+				   l2[strlen(l2) - strlen(probe) - 2] == ' ';
+		}
+		if (g)
+			fclose(g);
+		if (!has_base)
+			snprintf(copy, sizeof(copy), "%s", name);
+	}
+	fclose(f);
+	if (!copy[0])
+		test_skip("no .isra.0 copy without its base name in kallsyms");
+	snprintf(t, sizeof(t), "unlink_entry=%s", base);
+	load(&o, "kprobe.bpf.o");
+	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENOENT);
+	ck_assert_msg(strstr(e.msg, "program 'unlink_entry': kernel function '") == e.msg, "%s",
+		      e.msg);
+	ck_assert_msg(strstr(e.msg, "' is not in /proc/kallsyms"), "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "; close: ") && strstr(e.msg, copy), "%s (want %s)", e.msg,
+		      copy);
+	unload(&o);
+}
+END_TEST
+
 /* ---- network: a veth pair between this namespace (va, 10.77.0.1) and a peer's (vb, .2) */
 
 static pid_t peer = -1;
@@ -727,6 +779,7 @@ int main(void)
 	tcase_add_test(t, uprobe_by_target_and_pid);
 	tcase_add_test(t, uprobe_without_target_is_named);
 	tcase_add_test(t, kprobe_refusal_names_the_feature);
+	tcase_add_test(t, kprobe_missing_function_names_its_copies);
 	tcase_add_test(t, xdp_native_counts_udp);
 	tcase_add_test(t, xdp_generic_counts_udp);
 	tcase_add_test(t, xdp_needs_an_interface);
