@@ -100,8 +100,8 @@ static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
 		if (in_ksyms >= 0 && names.len)
 			sb_printf(&hint, "; close names in /proc/kallsyms: %s", sb_str(&names));
 		id = rb_errorf(err, -ENOENT,
-			       "%s: program '%s': attach target '%s' (%s) is not in the kernel's BTF "
-			       "(%s)%s",
+			       "%s: program '%s': attach target '%s' (%s) is not in the "
+			       "kernel's BTF (%s)%s",
 			       obj_file(obj), p->name, name, btf_kind_name((uint16_t)kind), path,
 			       sb_str(&hint));
 		sb_free(&hint);

@@ -251,8 +251,9 @@ RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_e
 
 		r = pin_at(lp->fd, dir, "progs", name, &undo, err);
 		/* perf-event attachments (no link) cannot be pinned: they end with the process */
-		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL &&
-		    lp->att.how != SYS_ATTACH_NETLINK && lp->att.how != SYS_ATTACH_MAP)
+		if (r == 0 && lp->att.how != SYS_ATTACH_NONE &&
+		    lp->att.how != SYS_ATTACH_PERF_IOCTL && lp->att.how != SYS_ATTACH_NETLINK &&
+		    lp->att.how != SYS_ATTACH_MAP)
 			r = pin_at(lp->att.fd, dir, "links", name, &undo, err);
 	}
 	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* `rawbpf load`'s attach flags: --ifname, --xdp-generic, --tc-netlink, --cgroup, --pid, --attach. */
+/* `rawbpf load`'s attach flags: --ifname, --xdp-generic, --tc-netlink, --cgroup, --pid,
+ * --attach. */
 #ifndef RB_CLI_ATTACH_FLAGS_H
 #define RB_CLI_ATTACH_FLAGS_H
 

@@ -199,7 +199,8 @@ START_TEST(kprobe_missing_function_names_its_copies)
 
 		name[strcspn(name, "\t\n")] = 0;
 		dot = strstr(name, ".isra.0");
-		if (!dot || dot[7] || !strncmp(name, "__pfx_", 6) || (size_t)(dot - name) >= sizeof(base))
+		if (!dot || dot[7] || !strncmp(name, "__pfx_", 6) ||
+		    (size_t)(dot - name) >= sizeof(base))
 			continue;
 		snprintf(base, sizeof(base), "%.*s", (int)(dot - name), name);
 		snprintf(probe, sizeof(probe), " %s", base);
@@ -673,6 +674,55 @@ struct traffic {
 	uint64_t packets, bytes;
 };
 
+/* sockops on the test's cgroup: a TCP connection over lo seen from both ends. */
+START_TEST(sockops_sees_both_ends_establish)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao) };
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	socklen_t sl = sizeof(a);
+	uint32_t k_connect = BPF_SOCK_OPS_TCP_CONNECT_CB;
+	uint32_t k_active = BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB;
+	uint32_t k_passive = BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB;
+	uint64_t n_connect = 0, n_active = 0, n_passive = 0;
+	int r, lsn, cli, srv;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		test_skip("no network namespaces (unshare CLONE_NEWNET)");
+	sh("ip link set lo up");
+	cg_setup();
+	ao.cgroup = cg_dir;
+	load(&o, "sockops.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_msg(!strncmp(ar.target, "cgroup ", 7), "%s", ar.target);
+	lsn = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	ck_assert_int_eq(bind(lsn, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(lsn, 1), 0);
+	ck_assert_int_eq(getsockname(lsn, (struct sockaddr *)&a, &sl), 0);
+	cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(connect(cli, (struct sockaddr *)&a, sizeof(a)), 0);
+	srv = accept(lsn, NULL, NULL);
+	ck_assert_int_ge(srv, 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_connect, &n_connect, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_active, &n_active, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_passive, &n_passive, 0), 0);
+	ck_assert_uint_eq(n_connect, 1);
+	ck_assert_uint_eq(n_active, 1);
+	ck_assert_uint_eq(n_passive, 1);
+	rb_loaded_detach(o.l);
+	close(cli);
+	close(srv);
+	close(lsn);
+	unload(&o);
+	cg_teardown();
+}
+END_TEST
+
 START_TEST(cgroup_skb_counts_both_ways)
 {
 	struct rb_attach_opts ao = { .sz = sizeof(ao) };
@@ -791,6 +841,7 @@ int main(void)
 	tcase_add_test(t, sockmap_programs_see_the_data);
 	tcase_add_test(t, sockmap_target_must_be_a_sockmap);
 	tcase_add_test(t, cgroup_skb_counts_both_ways);
+	tcase_add_test(t, sockops_sees_both_ends_establish);
 	tcase_add_test(t, cgroup_needs_a_path);
 	tcase_add_test(t, iter_task_lists_our_pid);
 	suite_add_tcase(s, t);
