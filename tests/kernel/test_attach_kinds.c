@@ -361,8 +361,8 @@ START_TEST(xdp_needs_an_interface)
 
 	load(&o, "xdp_count.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach(o.l, &e), -EINVAL);
-	ck_assert_str_eq(e.msg, "program 'count_packets': program 'count_packets' (section 'xdp') "
-				"attaches to a network interface: give one with --ifname IF");
+	ck_assert_str_eq(e.msg, "program 'count_packets': section 'xdp' attaches to a network "
+				"interface: give one with --ifname IF");
 	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENODEV);
 	ck_assert_msg(strstr(e.msg, "no network interface named 'rb_no_such_if'"), "%s", e.msg);
 	unload(&o);
