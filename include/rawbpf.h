@@ -771,6 +771,12 @@ struct rb_load_opts {
 	const char *pin_root;		 /* where maps pinned by name live; NULL: /sys/fs/bpf */
 	const struct rb_map_override *overrides;
 	size_t override_cnt;
+	/*
+	 * attach (issue 7, second part): "PROG=TARGET" for targets the kernel fixes at load:
+	 * freplace programs' "PINNED_PROG[:FUNC]" (the same list as rb_attach_opts.targets)
+	 */
+	const char *const *attach_targets;
+	size_t attach_target_cnt;
 };
 
 struct rb_loaded;

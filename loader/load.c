@@ -16,6 +16,7 @@
 #include "bpf/prog_log.h"
 #include "bpf/sys.h"
 #include "btf/btf.h"
+#include "loader/freplace_target.h"
 #include "loader/load.h"
 #include "loader/target_hints.h"
 #include "relo/relo.h"
@@ -110,6 +111,33 @@ static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
 	return id;
 }
 
+/* freplace: the target program and function from --attach PROG=PINNED_PROG[:FUNC]. */
+static int freplace_for(const struct obj_prog *p, const struct rb_load_opts *opts,
+			struct sys_prog_load_opts *o, struct rb_error *err)
+{
+	bool have = opts && opts->sz > offsetof(struct rb_load_opts, attach_target_cnt);
+	size_t n = strlen(p->name);
+	const char *target = NULL;
+	int fd, r;
+
+	for (size_t i = 0; have && i < opts->attach_target_cnt; i++) {
+		const char *t = opts->attach_targets[i];
+
+		if (t && !strncmp(t, p->name, n) && t[n] == '=')
+			target = t + n + 1;
+	}
+	if (!target)
+		return rb_errorf(err, -EINVAL,
+				 "program '%s' (section '%s') replaces a function of a loaded "
+				 "program: name it with --attach %s=PINNED_PROG[:FUNC]",
+				 p->name, p->sec_name, p->name);
+	r = freplace_resolve(target, p->attach.func, &fd, &o->attach_btf_id, err);
+	if (r < 0)
+		return rb_err_wrap(err, r, "program '%s'", p->name);
+	o->attach_prog_fd = fd;
+	return 0;
+}
+
 static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		     const struct rb_prepared *pp, const struct rb_linked_prog *lp,
 		     struct loaded_prog *out, const int *map_fds, struct target_btf *tb,
@@ -150,6 +178,11 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 	o.license = obj->license;
 	o.kern_version = obj->kern_version;
 	o.prog_flags = p->prog_flags;
+	if (p->attach.kind == SECDEF_TGT_FREPLACE) {
+		r = freplace_for(p, opts, &o, err);
+		if (r < 0)
+			goto out;
+	}
 	if (p->attach.btf_name) {
 		id = attach_btf_id(tb, obj, pp, p, err);
 		if (id < 0) {
@@ -197,10 +230,15 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		  sys_errno_name(r), out->explain ? out->explain : "",
 		  out->reason && out->reason[0] ? ":\n" : "", out->reason ? out->reason : "");
 out:
+	if (o.attach_prog_fd > 0)
+		close(o.attach_prog_fd); /* the loaded program holds its target */
 	sb_free(&why);
 	free(copy.insns);
 	if (r < 0)
 		out->err = r;
+	/* refused before the kernel saw it (no target, no BTF id): the sentence says why */
+	if (r < 0 && !out->explain && err && err->msg[0])
+		out->explain = strdup(err->msg);
 	return r;
 }
 

@@ -90,6 +90,13 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 		return attach_probe(lp, p, o, err);
 	case SECDEF_TGT_USDT:
 		return attach_usdt(l, lp, p, o, err);
+	case SECDEF_TGT_FREPLACE: {
+		const char *t = attach_override(o, p->name);
+
+		/* the target program and function were fixed at load (load.c) */
+		lp->target = fmt("freplace ", t ? t : (a->func ? a->func : ""), "");
+		return sys_attach_tracing(lp->fd, 0, 0, &lp->att, err);
+	}
 	case SECDEF_TGT_UPROBE_MULTI:
 	case SECDEF_TGT_KPROBE_MULTI:
 		r = attach_multi(lp, p, o, err);

@@ -134,6 +134,7 @@ static const char *const refused[] = {
 	"lsm.bpf.o",	/* EPERM before verification */
 	"ksyms.bpf.o",	/* needs CO-RE (not applied yet): the verifier rejects the access */
 	"ksyms_typed.bpf.o", /* runqueues: no address for the per-CPU symbol here */
+	"freplace.bpf.o", /* names its target program only at load: --attach PROG=PIN */
 };
 
 START_TEST(every_sample_loads_or_says_why)

@@ -1078,6 +1078,49 @@ static int t_sockops(struct run *r)
 	return in_child(r, sockops_body);
 }
 
+static int t_freplace_target(struct run *r)
+{
+	unsigned char pkt[64] = {0};
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = pkt, .data_size_in = sizeof(pkt));
+
+	if (open_sample(r) || load(r))
+		return -1;
+	if (bpf_prog_test_run_opts(
+		    bpf_program__fd(bpf_object__find_program_by_name(r->obj, "xdp_entry")), &t) ||
+	    t.retval != XDP_PASS)
+		return failf(r, "test run: %s, verdict %u", strerror(errno), t.retval);
+	okf(r, "verdict XDP_PASS (pick_verdict, the function freplace.bpf.o replaces)");
+	return 0;
+}
+
+/* freplace on freplace_target's pick_verdict: EXT programs need trampolines (EPERM here). */
+static int t_freplace(struct run *r)
+{
+	struct run tr = {.name = "freplace_target"};
+	struct bpf_program *p;
+	int err, tfd;
+
+	if (open_sample(&tr) || load(&tr))
+		return failf(r, "the target: %s", tr.why);
+	tfd = bpf_program__fd(bpf_object__find_program_by_name(tr.obj, "xdp_entry"));
+	if (open_sample(r)) {
+		finish(&tr);
+		return -1;
+	}
+	p = bpf_object__find_program_by_name(r->obj, "new_verdict");
+	bpf_program__set_attach_target(p, tfd, "pick_verdict");
+	err = bpf_object__load(r->obj);
+	finish(&tr);
+	if (err == -EPERM) {
+		okf(r, "load fails (%s): BPF trampolines are refused here", strerror(-err));
+		return 1;
+	}
+	if (err)
+		return failf(r, "load: %s", strerror(-err));
+	okf(r, "loads against freplace_target's pick_verdict (attach not checked here)");
+	return 0;
+}
+
 /* Samples that cannot run on the development kernel: load (and maybe attach) must fail. */
 static int expect_fail(struct run *r, int at_attach, const char *reason)
 {
@@ -1306,6 +1349,8 @@ static const struct {
 	{"sk_lookup", t_sk_lookup},
 	{"sockmap", t_sockmap},
 	{"sockops", t_sockops},
+	{"freplace_target", t_freplace_target},
+	{"freplace", t_freplace},
 };
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
