@@ -851,7 +851,13 @@ struct rb_attach_opts {
 	 * second, or once every perf_period ns; both 0: 99 Hz (rb2-output) */
 	uint32_t perf_freq;
 	uint64_t perf_period;
-	/* attach (issue 7, second part): tc through netlink cls_bpf even where tcx exists */
+	/*
+	 * attach (issue 7, second part). More TARGET forms: usdt "BINARY:PROVIDER:NAME",
+	 * uprobe.multi "BINARY:GLOB", kprobe.multi "GLOB", tc/tcx "IF:ingress|egress",
+	 * sk_lookup a netns path (default: this process's), sk_msg/sk_skb a sockmap's name,
+	 * freplace "PINNED_PROG[:FUNC]" (given to rb_load_opts as well: fixed at load).
+	 * tc_netlink: tc through a netlink cls_bpf filter even where tcx links exist.
+	 */
 	bool tc_netlink;
 };
 RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
