@@ -236,9 +236,6 @@ out:
 	free(copy.insns);
 	if (r < 0)
 		out->err = r;
-	/* refused before the kernel saw it (no target, no BTF id): the sentence says why */
-	if (r < 0 && !out->explain && err && err->msg[0])
-		out->explain = strdup(err->msg);
 	return r;
 }
 

@@ -2,7 +2,8 @@
 # rawbpf load with a usdt program, end to end from the command line: a program built here
 # with <sys/sdt.h> has the probe demo:tick(i, -7, i * 100) behind a semaphore; it waits
 # until the loader has attached (the semaphore goes up), fires the probe 5 times and
-# exits. The printed map must show 5 hits, 3 arguments and the last values (5, -7, 500).
+# exits. The printed map (typed with BTF) must show 5 hits, 3 arguments and the last
+# values (5, -7, 500).
 RAWBPF=${RAWBPF:-build/rawbpf}
 BUILD=${BUILD:-build}
 S=$BUILD/samples
@@ -62,14 +63,17 @@ wait "$LOADER" || fail "load with a usdt target"
 LOADER=
 grep -q "attached: usdt $DIR/demo:demo:tick" "$DIR/out" || fail "on_args not attached"
 python3 - "$DIR/out" <<'PY' || fail "probe arguments not seen"
-import re, sys
+import json, re, sys
+in_seen = False
 for line in open(sys.argv[1]):
-    m = re.match(r"^\s+0 = ([0-9a-f]{80})$", line)
-    if m:
-        b = bytes.fromhex(m.group(1))
-        v = [int.from_bytes(b[i:i + 8], "little", signed=True) for i in range(0, 40, 8)]
-        assert v == [5, 3, 5, -7, 500], v
+    if line.startswith("map "):
+        in_seen = line.startswith("map seen ")
+        continue
+    m = re.match(r"^\s+0 = (\{.*\})$", line)
+    if in_seen and m:
+        v = json.loads(m.group(1))
+        assert v == {"hits": 5, "arg_cnt": 3, "args": [5, -7, 500]}, v
         sys.exit(0)
-sys.exit("no entry 0 in the printed map")
+sys.exit("no entry 0 of map seen in the printed map")
 PY
 exit 0
