@@ -102,6 +102,11 @@ CARVE := $(BUILD)/tests/corpus/carve
 $(CARVE): tests/corpus/carve.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $<
+# The differential test's comparer (issue 9) uses the library's internal headers.
+PROG_DIFF := $(BUILD)/tests/corpus/prog_diff
+$(PROG_DIFF): tests/corpus/prog_diff.c $(BUILD)/librawbpf.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/librawbpf.a $(LDLIBS)
 .PHONY: corpus
 corpus: $(CARVE)
 	@BUILD=$(BUILD) scripts/corpus.sh
@@ -116,7 +121,7 @@ $(BUILD)/tests/oracle/%: tests/oracle/%.c
 		$(shell pkg-config --libs libbpf) $(LDLIBS)
 
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests kernel-tests $(CARVE) $(ORACLE_BINS)
+	@$(MAKE) --no-print-directory all unit-tests kernel-tests $(CARVE) $(PROG_DIFF) $(ORACLE_BINS)
 	@BUILD=$(BUILD) scripts/run-tests.sh
 	@BUILD=$(BUILD) scripts/test-kernels.sh
 

@@ -82,9 +82,12 @@ int sys_pin_fd(int fd, const char *path, struct rb_error *e)
 	return 0;
 }
 
+/* nftw's callback takes no context: the caller's, for this thread's walk. */
+static __thread sys_pin_removed_fn walk_fn;
+static __thread void *walk_ctx;
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)st;
 	(void)ftw;
 	if (flag == FTW_DP ? rmdir(path) : unlink(path)) {
 		int err = errno;
@@ -94,10 +97,18 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 		return err;
 	}
 	trace_emit(RB_TRACE_INFO, "unpin", 0, 0, "removed '%s'", path);
+	if (walk_fn)
+		walk_fn(path, flag == FTW_DP || S_ISDIR(st->st_mode), walk_ctx);
 	return 0;
 }
 
 int sys_pin_remove_tree(const char *dir, struct rb_error *e)
+{
+	return sys_pin_remove_tree_each(dir, NULL, NULL, e);
+}
+
+int sys_pin_remove_tree_each(const char *dir, sys_pin_removed_fn fn, void *ctx,
+			     struct rb_error *e)
 {
 	struct stat st;
 	int r;
@@ -108,7 +119,11 @@ int sys_pin_remove_tree(const char *dir, struct rb_error *e)
 		return rb_errorf(e, -EINVAL, "'%s' is not on a BPF filesystem: refusing to remove it",
 				 dir);
 	/* Depth first, never following symlinks, staying on this file system. */
+	walk_fn = fn;
+	walk_ctx = ctx;
 	r = nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	walk_fn = NULL;
+	walk_ctx = NULL;
 	if (r != 0)
 		return rb_errorf(e, r > 0 ? -r : -errno, "removing '%s' failed: %s", dir,
 				 strerror(r > 0 ? r : errno));

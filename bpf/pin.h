@@ -21,6 +21,10 @@ int sys_pin_mkdirs(const char *dir, struct rb_error *e);
 int sys_pin_fd(int fd, const char *path, struct rb_error *e);
 /* Remove dir and everything under it (pins, subdirectories); dir must be on bpffs. */
 int sys_pin_remove_tree(const char *dir, struct rb_error *e);
+/* The same, calling fn after each path is removed (children before their directory). */
+typedef void (*sys_pin_removed_fn)(const char *path, bool is_dir, void *ctx);
+int sys_pin_remove_tree_each(const char *dir, sys_pin_removed_fn fn, void *ctx,
+			     struct rb_error *e);
 
 /*
  * Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK (often 64 KiB): raise it to

@@ -41,6 +41,9 @@ static int load_with_log(struct sys_prog_load_opts *o, uint32_t level, uint32_t 
 			return -ENOMEM;
 		}
 		buf = nb;
+		/* The kernel may refuse before it writes any log, or write less than asked:
+		 * never read bytes nobody wrote (valgrind cannot see the kernel's writes). */
+		memset(buf, 0, size);
 		o->log_level = level;
 		o->log_buf = buf;
 		o->log_size = size;

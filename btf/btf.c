@@ -507,7 +507,14 @@ static int parse_types(struct parse *p, struct btf *btf)
 
 	p->type_base = h->hdr_len + h->type_off;
 	btf->types = start;
-	/* Pass 1: walk the records, count them and check that each fits. */
+	/*
+	 * Pass 1: walk the records, check that each fits and note where it starts. A record
+	 * takes at least sizeof(struct btf_type) bytes, which bounds their number.
+	 */
+	btf->offs = malloc(((size_t)len / sizeof(struct btf_type) + 1) * sizeof(*btf->offs));
+	if (!btf->offs)
+		return rb_errorf(p->err, ENOMEM, "%s: BTF: out of memory for %u bytes of types",
+				 p->what, len);
 	for (off = 0; off < len; n++) {
 		const struct btf_type *t = (const struct btf_type *)(start + off);
 		long extra;
@@ -525,31 +532,22 @@ static int parse_types(struct parse *p, struct btf *btf)
 				    "type [%u]: %s with vlen %u needs %ld bytes, %u are left",
 				    btf->start_id + n, btf_kind_name(btf_kind(t)), btf_vlen(t),
 				    extra, (uint32_t)(len - off - sizeof(*t)));
+		btf->offs[n] = off;
 		off += sizeof(*t) + (uint32_t)extra;
 	}
 	if ((uint64_t)btf->start_id + n > INT32_MAX)
 		return FAIL(p, E2BIG, p->type_base, "too many types (%u)", n);
-	btf->offs = malloc(((size_t)n ? n : 1) * sizeof(*btf->offs));
-	if (!btf->offs)
-		return rb_errorf(p->err, ENOMEM, "%s: BTF: out of memory for %u types", p->what, n);
 	btf->nr = n;
-	for (off = 0, n = 0; off < len; n++) {
-		const struct btf_type *t = (const struct btf_type *)(start + off);
-
-		btf->offs[n] = off;
-		off += sizeof(*t) + (uint32_t)extra_size(t);
-	}
-	/* Pass 2: every id and string reference now has something to point at. */
+	/*
+	 * Pass 2: every id and string reference now has something to point at. check_refs
+	 * looks into the types a record refers to, which check_type has just range-checked.
+	 */
 	for (n = 0; n < btf->nr; n++) {
 		const struct btf_type *t = (const struct btf_type *)(start + btf->offs[n]);
+		size_t toff = p->type_base + btf->offs[n];
 
-		if ((r = check_type(p, btf->start_id + n, t, p->type_base + btf->offs[n])))
-			return r;
-	}
-	for (n = 0; n < btf->nr; n++) {
-		const struct btf_type *t = (const struct btf_type *)(start + btf->offs[n]);
-
-		if ((r = check_refs(p, btf->start_id + n, t, p->type_base + btf->offs[n])))
+		if ((r = check_type(p, btf->start_id + n, t, toff)) ||
+		    (r = check_refs(p, btf->start_id + n, t, toff)))
 			return r;
 	}
 	return 0;

@@ -32,6 +32,7 @@ struct btf {
 	uint32_t nbuckets;
 	uint32_t *flavored; /* local indexes of types named "x___y", ascending */
 	uint32_t nflavored;
+	uint32_t scans; /* lookups answered by a scan before the index was worth building */
 };
 
 #endif

@@ -92,6 +92,13 @@ const uint32_t *btf_flavored(const struct btf *cbtf, uint32_t *cnt, uint32_t *fi
 	return btf->flavored;
 }
 
+/*
+ * Lookups answered by a plain scan before the index is built. Hashing every name of vmlinux
+ * costs as much as a few dozen scans (a scan mostly compares first characters), and a load
+ * that only resolves a tp_btf or iter target makes one or two lookups.
+ */
+#define SCANS_BEFORE_INDEX 16
+
 /* Walk one blob's chain for name; fn(id) != 0 stops. Falls back to a scan without memory. */
 static int each_in_blob(const struct btf *cbtf, const char *name,
 			int (*fn)(uint32_t id, void *ctx), void *ctx)
@@ -99,7 +106,7 @@ static int each_in_blob(const struct btf *cbtf, const char *name,
 	struct btf *btf = (struct btf *)cbtf; /* the lazily built index is a cache */
 	int r;
 
-	if (!btf->buckets && build_index(btf)) {
+	if (!btf->buckets && (btf->scans++ < SCANS_BEFORE_INDEX || build_index(btf))) {
 		for (uint32_t i = 0; i < btf->nr; i++) {
 			const struct btf_type *t = (const void *)(btf->types + btf->offs[i]);
 

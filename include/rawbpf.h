@@ -236,6 +236,24 @@ RB_API void rb_vlog_report_free(struct rb_vlog_report *r);
 /* Only the statistics lines (cheap: reads the last lines of the log). 0 or -ENOENT. */
 RB_API int rb_vlog_stats_parse(const char *log, size_t len, struct rb_vlog_stats *out);
 
+/* --- BTF logs (loader/vlog_btf.c) --- */
+/*
+ * The kernel's log of a refused BPF_BTF_LOAD: the header fields, then one "[N] KIND name
+ * ..." line per type checked (with "\tmember ..." lines under structs and unions), the last
+ * one carrying the complaint ("[11] STRUCT task-info size=40 vlen=7 Invalid name").
+ */
+struct rb_btf_log_report {
+	uint32_t type_id;  /* the offending type; 0 when the complaint is about the header */
+	char kind[24];	   /* "STRUCT", "PTR", ... ("" without a type) */
+	char name[128];	   /* the type's name as logged ("(anon)" for anonymous types) */
+	char member[128];  /* the member, enum value or parameter named, or "" */
+	char message[256]; /* the kernel's words: "Invalid name", "Invalid member" */
+	char line[512];	   /* the log line the complaint is on, as the kernel wrote it */
+};
+
+/* Find the complaint in a BTF log. 0, or -ENOENT when the log holds none. */
+RB_API int rb_btf_log_analyze(const char *log, size_t len, struct rb_btf_log_report *out);
+
 /* ===== BTF (btf/): open, dump ===== */
 
 /*
@@ -820,6 +838,8 @@ RB_API int rb_loaded_map(const struct rb_loaded *l, size_t i, struct rb_loaded_m
 RB_API int rb_loaded_btf(const struct rb_loaded *l, uint32_t *id);
 /* Why the BTF was left out ("" when it loaded or there is none): loading went on without. */
 RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l);
+/* The kernel's log when it refused the BTF (rb_btf_log_analyze() reads it), else NULL. */
+RB_API const char *rb_loaded_btf_log(const struct rb_loaded *l);
 
 /*
  * Attach (stage 4, first kinds): each loaded program whose section names a target of a kind
@@ -859,6 +879,8 @@ struct rb_attach_opts {
 	 * tc_netlink: tc through a netlink cls_bpf filter even where tcx links exist.
 	 */
 	bool tc_netlink;
+	/* kernels (rb2-kernels): kprobes through tracefs kprobe_events even with a kprobe PMU */
+	bool kprobe_legacy;
 };
 RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opts *opts,
 				 struct rb_error *err);
@@ -885,6 +907,9 @@ RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t prog,
 RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_error *err);
 /* Remove what rb_loaded_pin left under dir (dir must be on bpffs). */
 RB_API int rb_unpin(const char *dir, struct rb_error *err);
+/* (verify helper) The same, telling fn each path removed, children before their directory. */
+typedef void (*rb_unpinned_fn)(const char *path, bool is_dir, void *ctx);
+RB_API int rb_unpin_each(const char *dir, rb_unpinned_fn fn, void *ctx, struct rb_error *err);
 
 /* Run (stage 5): bpf_printk lines from tracefs trace_pipe. */
 struct rb_trace_pipe;

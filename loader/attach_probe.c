@@ -98,9 +98,9 @@ static int check_kernel_func(const char *func, struct rb_error *e)
 }
 
 static int attach_kprobe(struct loaded_prog *lp, const char *func, uint64_t off, bool ret,
-			 const char *kind, struct rb_error *e)
+			 const char *kind, const struct rb_attach_opts *o, struct rb_error *e)
 {
-	struct dynprobe_opts po = {.retprobe = ret};
+	struct dynprobe_opts po = {.retprobe = ret, .legacy = o && o->kprobe_legacy};
 	struct dynprobe d = DYNPROBE_INIT;
 	int r;
 
@@ -167,7 +167,7 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 					 p->sec_name, p->name);
 		}
 		snprintf(buf, sizeof(buf), "%s", func);
-		return attach_kprobe(lp, buf, off, ret, ret ? "kretprobe" : "kprobe", e);
+		return attach_kprobe(lp, buf, off, ret, ret ? "kretprobe" : "kprobe", o, e);
 	case SECDEF_TGT_KSYSCALL: {
 		const char *sc = user ? user : a->func;
 		char prefix[64];
@@ -185,7 +185,7 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 			return r;
 		}
 		snprintf(buf, sizeof(buf), "%s%s", prefix, sc);
-		return attach_kprobe(lp, buf, 0, ret, ret ? "kretsyscall" : "ksyscall", e);
+		return attach_kprobe(lp, buf, 0, ret, ret ? "kretsyscall" : "ksyscall", o, e);
 	}
 	default:
 		return 1;

@@ -51,6 +51,7 @@ RB_API void rb_loaded_free(struct rb_loaded *l)
 		close(l->btf_fd);
 	free(l->progs);
 	free(l->maps);
+	free(l->btf_log);
 	free(l);
 }
 
@@ -138,6 +139,20 @@ static int freplace_for(const struct obj_prog *p, const struct rb_load_opts *opt
 	return 0;
 }
 
+/*
+ * Bind every .rodata map to a loaded program, as libbpf does: the program then holds the
+ * constants alive (and lists the map among its map ids) even when it reads none of them.
+ * A failure is not fatal: the program works without the binding.
+ */
+static void bind_rodata(const struct rb_loaded *l, const struct rb_object *obj, int prog_fd)
+{
+	if (probe_feature(PROBE_PROG_BIND_MAP)->state != PROBE_YES)
+		return;
+	for (size_t i = 0; i < l->map_cnt; i++)
+		if (obj->maps[i].kind == OBJ_MAP_RODATA && l->maps[i].fd >= 0)
+			sys_prog_bind_map(prog_fd, l->maps[i].fd, 0);
+}
+
 static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		     const struct rb_prepared *pp, const struct rb_linked_prog *lp,
 		     struct loaded_prog *out, const int *map_fds, struct target_btf *tb,
@@ -156,7 +171,11 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		return r < 0 ? r : rb_errorf(err, -EINVAL, "%s: program '%s' has no type",
 					     obj_file(obj), p->name);
 	}
-	if (p->attach_error)
+	/*
+	 * A malformed target in the section name only stops loading when the kernel needs the
+	 * target at load (a BTF id); a uprobe's binary or a kprobe's function is for attach.
+	 */
+	if (p->attach_error && p->def && (p->def->flags & SECDEF_ATTACH_BTF))
 		return rb_errorf(err, -EINVAL, "%s", p->attach_error);
 	copy.insns = malloc(sizeof(*copy.insns) * lp->insn_cnt);
 	if (!copy.insns)
@@ -211,6 +230,7 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		struct bpf_prog_info info;
 
 		out->fd = r;
+		bind_rodata(l, obj, r);
 		if (sys_prog_get_info(r, &info) == 0) {
 			out->id = info.id;
 			for (int i = 0; i < 8; i++)
@@ -382,4 +402,9 @@ RB_API int rb_loaded_btf(const struct rb_loaded *l, uint32_t *id)
 RB_API const char *rb_loaded_btf_note(const struct rb_loaded *l)
 {
 	return l ? l->btf_note : "";
+}
+
+RB_API const char *rb_loaded_btf_log(const struct rb_loaded *l)
+{
+	return l ? l->btf_log : NULL;
 }

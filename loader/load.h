@@ -49,6 +49,7 @@ struct rb_loaded {
 	int btf_fd;
 	uint32_t btf_id;
 	char btf_note[512];
+	char *btf_log; /* the kernel's log when it refused the BTF, else NULL */
 	struct loaded_map *maps; /* one per object map */
 	size_t map_cnt;
 	struct loaded_prog *progs; /* one per prepared program */

@@ -282,3 +282,8 @@ RB_API int rb_unpin(const char *dir, struct rb_error *err)
 {
 	return sys_pin_remove_tree(dir, err);
 }
+
+RB_API int rb_unpin_each(const char *dir, rb_unpinned_fn fn, void *ctx, struct rb_error *err)
+{
+	return sys_pin_remove_tree_each(dir, fn, ctx, err);
+}

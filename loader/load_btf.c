@@ -20,10 +20,46 @@
 #include "util/strbuf.h"
 #include "util/trace.h"
 
+#define BTF_LOG_MAX (64u << 20) /* as for verifier logs: beyond this, the end is kept */
+
 static bool have(enum probe_feature f)
 {
 	/* "unknown" (EPERM) is no reason to rewrite: the load itself will say what is wrong */
 	return probe_feature(f)->state != PROBE_NO;
+}
+
+static int vsi_by_offset(const void *a, const void *b)
+{
+	const struct btf_var_secinfo *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/*
+ * .kconfig has no ELF section: the loader lays its externs out itself (kcfg_off), and the
+ * map's value type, this DATASEC, must say the same (the kernel checks the size).
+ */
+static int fix_kconfig(const struct rb_object *obj, uint32_t *size,
+		       struct btf_var_secinfo *vars, uint16_t vlen)
+{
+	for (size_t i = 0; i < obj->map_cnt; i++)
+		if (obj->maps[i].kind == OBJ_MAP_KCONFIG)
+			*size = obj->maps[i].value_size;
+	for (uint16_t v = 0; v < vlen; v++) {
+		const char *vname = btf_name_of(obj->btf, vars[v].type);
+
+		for (size_t k = 0; vname && k < obj->extern_cnt; k++) {
+			const struct obj_extern *x = &obj->externs[k];
+
+			if (x->kind == OBJ_EXT_KCONFIG && !strcmp(x->name, vname)) {
+				vars[v].offset = x->kcfg_off;
+				break;
+			}
+		}
+	}
+	/* The kernel wants the entries in offset order; the layout sorted them by alignment. */
+	qsort(vars, vlen, sizeof(*vars), vsi_by_offset);
+	return 0;
 }
 
 /* DATASEC size from its ELF section, entry offsets from the symbols in that section. */
@@ -34,8 +70,10 @@ static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uin
 	const struct elf_section *sec = elf_file_section(&obj->elf, name);
 
 	(void)id;
+	if (!sec && !strcmp(name, ".kconfig"))
+		return fix_kconfig(obj, size, vars, vlen);
 	if (!sec)
-		return 0; /* .kconfig, .ksyms: laid out by the sanitiser */
+		return 0; /* .ksyms: laid out by the sanitiser */
 	if (sec->size > UINT32_MAX)
 		return rb_errorf(e, -E2BIG, "%s: section '%s' is too large for BTF", obj_file(obj),
 				 name);
@@ -57,6 +95,44 @@ static int fix_datasec(const struct btf *btf, uint32_t id, const char *name, uin
 		}
 	}
 	return 0;
+}
+
+/*
+ * BPF_BTF_LOAD with a level-1 log that is never cut: the kernel logs every type it checks
+ * and the complaint comes last, so a full buffer (ENOSPC) is grown and the load repeated,
+ * to the size the kernel says it needs (log_true_size, 6.4+) or four times larger.
+ */
+static int btf_load_logged(struct sys_btf_load_opts *o, char **log_out)
+{
+	uint32_t size = 1 << 20;
+	char *log = NULL;
+	int r;
+
+	for (;;) {
+		char *grown = realloc(log, size);
+
+		if (!grown) {
+			free(log);
+			return -ENOMEM;
+		}
+		log = grown;
+		log[0] = '\0';
+		o->log_buf = log;
+		o->log_size = size;
+		o->log_level = 1;
+		o->log_true_size = 0;
+		r = sys_btf_load(o);
+		if (r != -ENOSPC || size >= BTF_LOG_MAX)
+			break;
+		size = o->log_true_size > size ? o->log_true_size : size * 4;
+		if (size > BTF_LOG_MAX)
+			size = BTF_LOG_MAX;
+	}
+	o->log_buf = NULL;
+	o->log_size = 0;
+	o->log_level = 0;
+	*log_out = log;
+	return r;
 }
 
 /*
@@ -164,12 +240,9 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_p
 	r = sys_btf_load(&o);
 	if (r < 0) {
 		/* Once more with a log, to say which type the kernel rejected. */
-		char *log = malloc(1 << 20);
+		char *log = NULL;
 
-		o.log_buf = log;
-		o.log_size = log ? 1 << 20 : 0;
-		o.log_level = 1;
-		r = sys_btf_load(&o);
+		r = btf_load_logged(&o, &log);
 		if (r >= 0) {
 			l->btf_fd = r;
 		} else {
@@ -180,6 +253,8 @@ int load_btf(struct rb_loaded *l, const struct rb_object *obj, const struct rb_p
 				 obj_file(obj), sys_errno_name(r), sb_str(&why));
 			trace_emit(RB_TRACE_INFO, "btf", r, 0, "%s\n%s", l->btf_note,
 				   log ? log : "");
+			l->btf_log = log; /* rb_loaded_btf_log() shows it */
+			log = NULL;
 		}
 		free(log);
 		sb_free(&why);

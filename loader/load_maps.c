@@ -58,6 +58,33 @@ static int apply_overrides(const struct rb_object *obj, const struct obj_map *m,
 	return 0;
 }
 
+/*
+ * Map types whose kernel code has no BTF check for key and value: the kernel refuses BTF
+ * type ids for them (ENOTSUPP), so, like libbpf, they are created without (the values are
+ * fds, ids or stack traces, which BTF cannot describe usefully anyway).
+ */
+static bool btf_types_allowed(uint32_t type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_STACK_TRACE:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_DEVMAP:
+	case BPF_MAP_TYPE_DEVMAP_HASH:
+	case BPF_MAP_TYPE_CPUMAP:
+	case BPF_MAP_TYPE_XSKMAP:
+	case BPF_MAP_TYPE_SOCKMAP:
+	case BPF_MAP_TYPE_SOCKHASH:
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* The attributes of map m for BPF_MAP_CREATE (inner_fd: its template's fd, or 0). */
 #define KERNEL_ENOTSUPP 524 /* the kernel's internal "not supported", as bpf(2) returns it */
 
@@ -90,6 +117,8 @@ static int map_opts(struct rb_loaded *l, const struct rb_object *obj, const stru
 			o->btf_key_type_id = m->btf_key_type_id;
 			o->btf_value_type_id = m->btf_value_type_id;
 		}
+		if (!btf_types_allowed(m->type))
+			o->btf_key_type_id = o->btf_value_type_id = 0;
 		if (!o->btf_key_type_id && !o->btf_value_type_id)
 			o->btf_fd = 0;
 	}

@@ -118,8 +118,10 @@ static int parse_int(struct setvar *s, const char *text, uint32_t size, bool is_
 	uint64_t mag, max;
 
 	if (!parse_number(text, &neg, &mag, &overflow)) {
-		snprintf(why, sizeof(why), overflow ? "the number does not fit in 64 bits"
-				: "%s takes a decimal or 0x-hexadecimal number", what);
+		snprintf(why, sizeof(why),
+			 overflow ? "the number does not fit in 64 bits"
+				  : "%s takes a decimal or 0x-hexadecimal number",
+			 what);
 		return refuse(s, EINVAL, why);
 	}
 	if (neg && !is_signed && mag) {
@@ -134,7 +136,8 @@ static int parse_int(struct setvar *s, const char *text, uint32_t size, bool is_
 			snprintf(why, sizeof(why), "%s holds -%llu to %llu", what,
 				 (unsigned long long)max + 1, (unsigned long long)max);
 		else
-			snprintf(why, sizeof(why), "%s holds 0 to %llu", what, (unsigned long long)max);
+			snprintf(why, sizeof(why), "%s holds 0 to %llu", what,
+				 (unsigned long long)max);
 		return refuse(s, ERANGE, why);
 	}
 	*out = neg ? (uint64_t)0 - mag : mag;
@@ -155,8 +158,7 @@ static bool is_string_elem(const struct btf *btf, const struct btf_type *t)
 	       strstr(btf_name(btf, t), "char");
 }
 
-static int set_int(struct setvar *s, const struct btf *btf, const struct btf_type *t,
-		   uint8_t *dst)
+static int set_int(struct setvar *s, const struct btf *btf, const struct btf_type *t, uint8_t *dst)
 {
 	uint8_t enc = btf_int_encoding(t);
 	bool is_signed = enc & BTF_INT_SIGNED;
@@ -167,8 +169,9 @@ static int set_int(struct setvar *s, const struct btf *btf, const struct btf_typ
 
 	if (btf_int_offset(t) || btf_int_bits(t) != t->size * 8 ||
 	    (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8))
-		return refuse(s, EOPNOTSUPP, t->size == 16 ? "128-bit integers cannot be set"
-				  : "integers with padding bits cannot be set");
+		return refuse(s, EOPNOTSUPP,
+			      t->size == 16 ? "128-bit integers cannot be set"
+					    : "integers with padding bits cannot be set");
 	if (enc & BTF_INT_BOOL) {
 		if (!strcmp(v, "true") || !strcmp(v, "1"))
 			x = 1;
@@ -192,8 +195,8 @@ static int set_int(struct setvar *s, const struct btf *btf, const struct btf_typ
 		snprintf(what, sizeof(what), "a %s char (a 'c' or a number)",
 			 is_signed ? "signed" : "unsigned");
 	} else {
-		snprintf(what, sizeof(what), "%s %s %u-byte integer",
-			 is_signed ? "a" : "an", is_signed ? "signed" : "unsigned", t->size);
+		snprintf(what, sizeof(what), "%s %s %u-byte integer", is_signed ? "a" : "an",
+			 is_signed ? "signed" : "unsigned", t->size);
 	}
 	r = parse_int(s, v, t->size, is_signed, what, &x);
 	if (r)
@@ -202,11 +205,10 @@ static int set_int(struct setvar *s, const struct btf *btf, const struct btf_typ
 	return 0;
 }
 
-static int set_enum(struct setvar *s, const struct btf *btf, const struct btf_type *t,
-		    uint8_t *dst)
+static int set_enum(struct setvar *s, const struct btf *btf, const struct btf_type *t, uint8_t *dst)
 {
 	bool is_signed = btf_enum_signed(t);
-	struct strbuf names = { 0 };
+	struct strbuf names = {0};
 	char what[64];
 	uint64_t x;
 	int r;
@@ -220,7 +222,7 @@ static int set_enum(struct setvar *s, const struct btf *btf, const struct btf_ty
 		}
 	}
 	snprintf(what, sizeof(what), "a %u-byte enum", t->size);
-	if (parse_number(s->value, &(bool){ 0 }, &x, &(bool){ 0 })) {
+	if (parse_number(s->value, &(bool){0}, &x, &(bool){0})) {
 		r = parse_int(s, s->value, t->size, is_signed, what, &x);
 		if (r)
 			return r;
@@ -256,8 +258,8 @@ static int set_char_array(struct setvar *s, const struct btf *btf, const struct 
 	if (a->nelems != size)
 		return refuse(s, EINVAL, "the array's size does not match the variable's");
 	if (len + 1 > a->nelems) {
-		snprintf(why, sizeof(why), "%zu characters and the NUL do not fit in %u bytes",
-			 len, a->nelems);
+		snprintf(why, sizeof(why), "%zu characters and the NUL do not fit in %u bytes", len,
+			 a->nelems);
 		return refuse(s, ERANGE, why);
 	}
 	memset(dst, 0, size);
@@ -284,13 +286,15 @@ static int set_typed(struct setvar *s, uint8_t *dst)
 	case BTF_KIND_ARRAY:
 		return set_char_array(s, btf, t, dst, s->var->size);
 	case BTF_KIND_PTR:
-		return refuse(s, EOPNOTSUPP, "a pointer cannot be set (an address from the command "
+		return refuse(s, EOPNOTSUPP,
+			      "a pointer cannot be set (an address from the command "
 			      "line would mean nothing to the program)");
 	case BTF_KIND_FLOAT:
 		return refuse(s, EOPNOTSUPP, "floating-point variables cannot be set");
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
-		return refuse(s, EOPNOTSUPP, "structs and unions cannot be set from text (write "
+		return refuse(s, EOPNOTSUPP,
+			      "structs and unions cannot be set from text (write "
 			      "their fields as separate variables)");
 	default:
 		return refuse(s, EOPNOTSUPP, "variables of this kind of type cannot be set");
@@ -333,7 +337,7 @@ static int unknown_var(const struct rb_object *obj, const char *name, struct rb_
 {
 	size_t idx[SUGGEST_MAX], n = 0, total = 0;
 	unsigned dist[SUGGEST_MAX];
-	struct strbuf sb = { 0 };
+	struct strbuf sb = {0};
 	int r;
 
 	for (size_t i = 0; i < obj->var_cnt; i++) {
@@ -361,12 +365,15 @@ static int unknown_var(const struct rb_object *obj, const char *name, struct rb_
 	if (total > n)
 		sb_printf(&sb, ", ... (%zu in all)", total);
 	if (total)
-		r = rb_errorf(err, ENOENT, "%s: no global variable '%s' in .data, .rodata or .bss; "
-			      "the settable ones are, closest first: %s", obj_file(obj), name,
-			      sb_str(&sb));
+		r = rb_errorf(err, ENOENT,
+			      "%s: no global variable '%s' in .data, .rodata or .bss; "
+			      "the settable ones are, closest first: %s",
+			      obj_file(obj), name, sb_str(&sb));
 	else
-		r = rb_errorf(err, ENOENT, "%s: no global variable '%s': the object has no settable "
-			      "variables in .data, .rodata or .bss (with BTF)", obj_file(obj), name);
+		r = rb_errorf(err, ENOENT,
+			      "%s: no global variable '%s': the object has no settable "
+			      "variables in .data, .rodata or .bss (with BTF)",
+			      obj_file(obj), name);
 	sb_free(&sb);
 	return r;
 }
@@ -374,23 +381,25 @@ static int unknown_var(const struct rb_object *obj, const char *name, struct rb_
 RB_API int rb_object_set_var(struct rb_object *obj, const char *name, const char *value,
 			     struct rb_error *err)
 {
-	struct setvar s = { .obj = obj, .value = value, .err = err };
+	struct setvar s = {.obj = obj, .value = value, .err = err};
 	const struct obj_var *found = NULL;
 	struct obj_map *m;
 	uint8_t tmp[8];
 	int r;
 
 	if (!obj || !name || !value)
-		return rb_errorf(err, EINVAL, "rb_object_set_var: object, name and value are needed");
+		return rb_errorf(err, EINVAL,
+				 "rb_object_set_var: object, name and value are needed");
 	for (size_t i = 0; i < obj->var_cnt; i++) {
 		const struct obj_var *v = &obj->vars[i];
 
 		if (strcmp(v->name, name) || !settable_map(&obj->maps[v->map_idx]))
 			continue;
 		if (found)
-			return rb_errorf(err, EINVAL, "%s: variable '%s' is in both %s and %s: the name "
-					 "alone does not say which to set", obj_file(obj), name,
-					 obj->maps[found->map_idx].real_name,
+			return rb_errorf(err, EINVAL,
+					 "%s: variable '%s' is in both %s and %s: the name "
+					 "alone does not say which to set",
+					 obj_file(obj), name, obj->maps[found->map_idx].real_name,
 					 obj->maps[v->map_idx].real_name);
 		found = v;
 	}
@@ -399,7 +408,8 @@ RB_API int rb_object_set_var(struct rb_object *obj, const char *name, const char
 	s.var = found;
 	m = &obj->maps[found->map_idx];
 	if (!found->btf_type_id || !obj->btf)
-		return rb_errorf(err, EINVAL, "%s: cannot set variable '%s' (in %s): it has no BTF "
+		return rb_errorf(err, EINVAL,
+				 "%s: cannot set variable '%s' (in %s): it has no BTF "
 				 "type to check the value against (build the object with -g)",
 				 obj_file(obj), name, m->real_name);
 	obj_btf_type_str(obj, found->btf_type_id, s.type, sizeof(s.type));

@@ -598,6 +598,33 @@ static int note_core(struct prep *p, struct relo_ctx *ctx, uint32_t fi, uint32_t
 
 #define MAX_MODULE_BTFS 4096
 
+/* The candidates of every CO-RE record's root type, in one pass over the targets. */
+static int prefetch_core(const struct rb_object *obj, struct core_ctx *cc, struct rb_error *err)
+{
+	uint32_t nsec = btf_ext_nr_secs(obj->btf_ext, BTF_EXT_CORE_RELO), n = 0, cap = 0;
+	uint32_t *ids = NULL;
+	int ret;
+
+	for (uint32_t s = 0; s < nsec; s++)
+		cap += btf_ext_sec_at(obj->btf_ext, BTF_EXT_CORE_RELO, s)->nr;
+	ids = calloc(cap ? cap : 1, sizeof(*ids));
+	if (!ids)
+		return rb_errorf(err, ENOMEM, "out of memory");
+	for (uint32_t s = 0; s < nsec; s++) {
+		const struct btf_ext_sec *sec = btf_ext_sec_at(obj->btf_ext, BTF_EXT_CORE_RELO, s);
+
+		for (uint32_t k = 0; k < sec->nr && n < cap; k++) {
+			const struct btf_ext_core_relo *c = btf_ext_rec(sec, k);
+
+			if (c->kind != CORE_TYPE_ID_LOCAL)
+				ids[n++] = c->type_id;
+		}
+	}
+	ret = core_ctx_prefetch(cc, ids, n, err);
+	free(ids);
+	return ret;
+}
+
 struct modules {
 	struct core_target *tg; /* tg[0] is the main target */
 	struct btf **btf;	/* one per module */
@@ -712,6 +739,8 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 			ret = module_targets(p, dir, &mods);
 			if (!ret)
 				ret = core_ctx_new(obj->btf, mods.tg, mods.cnt + 1, &cc, p->err);
+			if (!ret)
+				ret = prefetch_core(obj, cc, p->err);
 			if (ret) {
 				modules_free(&mods);
 				return ret;

@@ -143,7 +143,7 @@ static const struct rb_vlog_family families[F_COUNT] = {
 		"The kernel never saw this program: its section name is not one libbpf-style "
 		"loaders know (\"socket\", \"xdp\", \"tracepoint/CAT/NAME\", "
 		"\"uprobe/BINARY:FUNC\"...). Rename the section, or give the type with "
-		"--type PROG=TYPE (rawbpf load and verify) as the tool that ships the object does.",
+		"--type PROG=TYPE (rawbpf load and verify), the type its own loader gives it.",
 	},
 	[F_UNKNOWN] = {
 		"unknown", "a failure rawbpf has no hint for",

@@ -231,6 +231,137 @@ static int find_cands(struct core_ctx *cc, uint32_t local_id, struct cand_list *
 	return 0;
 }
 
+/* One wanted local type in core_ctx_prefetch. */
+struct want {
+	uint32_t local_id;
+	const struct btf_type *t;
+	const char *name;
+	size_t ess;
+	struct add_ctx a;
+	uint32_t cap;
+	bool served; /* the main target has candidates: modules are not searched */
+};
+
+/* The BTF kinds a wanted type's candidates may have, as a bit mask (ENUM ~ ENUM64). */
+static uint32_t kind_bits(const struct btf_type *t)
+{
+	uint32_t k = btf_kind(t) & 31;
+
+	if (btf_is_any_enum(t))
+		return (1u << BTF_KIND_ENUM) | (1u << BTF_KIND_ENUM64);
+	return 1u << k;
+}
+
+/*
+ * Candidates for many local types in one pass over each target's types, instead of one
+ * name lookup each (which needs the target's whole name index built first, the main cost
+ * of the first CO-RE relocation on vmlinux). Only types of a wanted kind whose name starts
+ * with a wanted letter are read further. Fills the same per-local-type cache, with the
+ * same candidates in the same order as find_cands would; ids already cached, anonymous or
+ * out of range are skipped. A failure only means the lazy path does the work later.
+ */
+int core_ctx_prefetch(struct core_ctx *cc, const uint32_t *local_ids, uint32_t n,
+		      struct rb_error *err)
+{
+	struct want *w;
+	uint32_t nw = 0;
+	uint8_t first[256] = { 0 };
+	uint32_t kinds = 0;
+	int ret = 0;
+
+	w = calloc(n ? n : 1, sizeof(*w));
+	if (!w)
+		return rb_errorf(err, ENOMEM, "CO-RE: out of memory");
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t id = local_ids[i];
+		const struct btf_type *t;
+		const char *name;
+		bool dup = false;
+
+		if (!id || id >= cc->cache_len || cc->cache[id])
+			continue;
+		for (uint32_t k = 0; k < nw && !dup; k++)
+			dup = w[k].local_id == id;
+		t = btf_type(cc->local, id);
+		name = t ? btf_name(cc->local, t) : "";
+		if (dup || !name[0])
+			continue;
+		w[nw] = (struct want){ .local_id = id, .t = t, .name = name };
+		w[nw].ess = core_essential_len(name);
+		w[nw].a.l = calloc(1, sizeof(*w[nw].a.l));
+		if (!w[nw].a.l) {
+			ret = rb_errorf(err, ENOMEM, "CO-RE: out of memory");
+			goto out;
+		}
+		w[nw].a.local_t = t;
+		w[nw].a.name = name;
+		w[nw].a.ess = w[nw].ess;
+		first[(uint8_t)name[0]] = 1;
+		kinds |= kind_bits(t);
+		nw++;
+	}
+	for (uint32_t tg = 0; tg < cc->target_cnt && nw; tg++) {
+		const struct btf *tb = cc->targets[tg].t.btf;
+		uint32_t lo = tg ? btf_start_id(tb) : 1, hi = btf_nr_ids(tb);
+		bool need = false;
+
+		/* Modules only for the local types the main target has no candidate for. */
+		for (uint32_t k = 0; k < nw; k++)
+			need |= !w[k].served;
+		if (!need)
+			break;
+		for (uint32_t id = lo; id < hi; id++) {
+			const struct btf_type *t = btf_type(tb, id);
+			const char *tn;
+			size_t ess;
+
+			if (!t || !t->name_off || !(kinds & (1u << (btf_kind(t) & 31))))
+				continue;
+			tn = btf_name(tb, t);
+			if (!first[(uint8_t)tn[0]])
+				continue;
+			ess = core_essential_len(tn);
+			for (uint32_t k = 0; k < nw; k++) {
+				struct add_ctx *a = &w[k].a;
+
+				if (w[k].served)
+					continue;
+				if (ess != w[k].ess || strncmp(tn, w[k].name, ess))
+					continue;
+				a->target = tg;
+				a->btf = tb;
+				a->min_id = lo;
+				a->cap = w[k].cap;
+				add_cand(id, a);
+				w[k].cap = a->cap;
+				if (a->err) {
+					ret = rb_errorf(err, ENOMEM, "CO-RE: out of memory");
+					goto out;
+				}
+			}
+		}
+		/* After the main target, mark the local types it served. */
+		for (uint32_t k = 0; k < nw && !tg; k++)
+			w[k].served = w[k].a.l->n > 0;
+	}
+	for (uint32_t k = 0; k < nw; k++) {
+		struct cand_list *l = w[k].a.l;
+
+		if (l->n > 1)
+			qsort(l->c, l->n, sizeof(*l->c), cmp_cand);
+		cc->cache[w[k].local_id] = l;
+		w[k].a.l = NULL;
+	}
+out:
+	for (uint32_t k = 0; k < nw; k++)
+		if (w[k].a.l) {
+			free(w[k].a.l->c);
+			free(w[k].a.l);
+		}
+	free(w);
+	return ret;
+}
+
 static bool is_unsigned_int(const struct btf_type *t)
 {
 	return btf_is_int(t) && !(btf_int_encoding(t) & BTF_INT_SIGNED);

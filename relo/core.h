@@ -85,6 +85,14 @@ void core_ctx_where(const struct core_ctx *cc, char *buf, size_t len);
 /* The name of target i as given to core_ctx_new ("?" when out of range). */
 const char *core_ctx_target_name(const struct core_ctx *cc, uint32_t i);
 
+/*
+ * Find the candidates of these local types (the roots of an object's CO-RE records) in one
+ * pass over each target, filling the cache core_calc uses; optional (core_calc finds them
+ * one by one through the target's name index otherwise), same results. 0 or -ENOMEM.
+ */
+int core_ctx_prefetch(struct core_ctx *cc, const uint32_t *local_ids, uint32_t n,
+		      struct rb_error *err);
+
 /* What happened to one candidate. */
 struct core_cand_note {
 	uint32_t target;   /* index in the targets given to core_ctx_new */

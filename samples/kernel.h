@@ -45,7 +45,22 @@ struct filename {
 	const char *name;
 } PRESERVE;
 
-struct file;
+/* A file's name, through its path's dentry: file->f_path.dentry->d_name.name. */
+struct qstr {
+	const unsigned char *name;
+} PRESERVE;
+
+struct dentry {
+	struct qstr d_name;
+} PRESERVE;
+
+struct path {
+	struct dentry *dentry;
+} PRESERVE;
+
+struct file {
+	struct path f_path;
+} PRESERVE;
 
 /* The context of an iter/task program: one call per task, then one with task == NULL. */
 struct seq_file;

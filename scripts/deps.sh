@@ -3,7 +3,7 @@
 set -e
 PKGS="make gcc libelf-dev zlib1g-dev pkg-config check clang-19 llvm-19 libclang-rt-19-dev \
 libbpf-dev bpftool linux-libc-dev iproute2 systemtap-sdt-dev jq \
-qemu-system-x86 busybox-static cpio xz-utils zstd"
+qemu-system-x86 busybox-static cpio xz-utils zstd valgrind"
 [ -n "$RAWBPF_EXTRA_PKGS" ] && PKGS="$PKGS $RAWBPF_EXTRA_PKGS"
 
 missing=""

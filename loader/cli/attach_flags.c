@@ -20,6 +20,10 @@ int attach_flags_parse(struct attach_flags *f, int argc, char **argv, int *i)
 	char *end;
 	long n;
 
+	if (!strcmp(a, "--kprobe-legacy")) {
+		f->opts.kprobe_legacy = true;
+		return 1;
+	}
 	if (!strcmp(a, "--xdp-generic")) {
 		f->opts.xdp_generic = true;
 		return 1;

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* `rawbpf load`'s attach flags: --ifname, --xdp-generic, --tc-netlink, --cgroup, --pid,
- * --attach. */
+/*
+ * `rawbpf load`'s attach flags: --ifname, --xdp-generic, --tc-netlink, --cgroup, --pid,
+ * --attach, --kprobe-legacy (kprobes through tracefs kprobe_events, as on kernels without
+ * the kprobe PMU).
+ */
 #ifndef RB_CLI_ATTACH_FLAGS_H
 #define RB_CLI_ATTACH_FLAGS_H
 
@@ -15,7 +18,7 @@ struct attach_flags {
 
 #define ATTACH_FLAGS_USAGE                                                                         \
 	"                   [--ifname IF] [--xdp-generic] [--tc-netlink] [--cgroup PATH]\n"       \
-	"                   [--pid PID]\n"                                                       \
+	"                   [--pid PID] [--kprobe-legacy]\n"                                     \
 	"                   [--attach PROG=TARGET]...\n"
 
 void attach_flags_init(struct attach_flags *f);

@@ -25,6 +25,14 @@ int cmd_map(int argc, char **argv);
 int cmd_unpin(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 
+/*
+ * (verify helper) Printed by `load` before the first bpf_printk line: trace_pipe cannot tell
+ * which program printed a line (it names the task that ran it), so nothing is filtered.
+ */
+#define LOAD_PRINTK_HEADER                                                                   \
+	"bpf_printk lines (system-wide: trace_pipe holds every BPF program's output, not only " \
+	"this object's; each line names the task that ran the program):"
+
 /* load's run stage (rb2-output: loader/cli/load_events.c) */
 struct load_run_opts {
 	double duration;	       /* seconds; <= 0: until *stop */

@@ -233,8 +233,8 @@ static void relo_usage(FILE *f)
 		   "  --prog NAME     only this program\n"
 		   "  --btf FILE      target BTF for ksyms/kfuncs/CO-RE (default the running "
 		   "kernel's)\n"
-		   "  --module-btf DIR  CO-RE also searches the module BTFs in DIR, split on the\n"
-		   "                  target (default /sys/kernel/btf without --btf, none with it)\n"
+		   "  --module-btf DIR  CO-RE also searches the module BTFs in DIR (split on the\n"
+		   "                  target; default /sys/kernel/btf without --btf, else none)\n"
 		   "  --kconfig FILE  kernel config for .kconfig externs (default /boot/config-*,\n"
 		   "                  /proc/config.gz)\n"
 		   "  --json          the same as data\n");
@@ -245,7 +245,8 @@ int cmd_relo(int argc, char **argv)
 	static const struct option opts[] = {
 		{"prog", required_argument, NULL, 'p'},	   {"btf", required_argument, NULL, 'b'},
 		{"kconfig", required_argument, NULL, 'k'}, {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},	   {"module-btf", required_argument, NULL, 'm'},
+		{"help", no_argument, NULL, 'h'},
+		{"module-btf", required_argument, NULL, 'm'},
 		{0},
 	};
 	struct rb_prepare_opts popts = {.sz = sizeof(popts)};

@@ -36,6 +36,8 @@ static void verify_usage(FILE *f)
 		"  --map NAME.ATTR=N  load a map with another size (max_entries=N); maps left\n"
 		"                     at max_entries 0 get 1 (a page for ring buffers)\n"
 		"  --type PROG=TYPE   the program's type where its section name does not say it\n"
+		"  --set VAR=VALUE    set a global (a const volatile knob) before loading, as\n"
+		"                     `rawbpf load --set` does: knobs change what is verified\n"
 		"  --full-log         also print the log, each instruction with its visit count\n"
 		"  --stats            one line of statistics per program (a table)\n"
 		"  --json, --csv      for scripts (--json output is what --compare reads)\n"
@@ -705,6 +707,7 @@ int cmd_verify(int argc, char **argv)
 		{"map", required_argument, NULL, 'm'},
 		{"type", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
+		{"set", required_argument, NULL, 'S'},
 		{0},
 	};
 	bool json = false, csv = false, stats = false, full = false, rejected = false;
@@ -715,7 +718,8 @@ int cmd_verify(int argc, char **argv)
 	const char *compare = NULL;
 	struct rb_map_override ovs[MAX_OVERRIDES];
 	const char *types[MAX_OVERRIDES];
-	struct verify_load_opts vl = {.level = 1, .overrides = ovs, .types = types};
+	char *sets[MAX_OVERRIDES];
+	struct verify_load_opts vl = {.level = 1, .overrides = ovs, .types = types, .sets = sets};
 	struct verify_notes notes = {0};
 	struct verify_item *items = NULL;
 	struct verify_base *base = NULL;
@@ -728,7 +732,7 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_INVALID;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "lp:FsjcC:L:m:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lp:FsjcC:L:m:t:hS:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			from_logs = true;
@@ -778,6 +782,15 @@ int cmd_verify(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			types[vl.type_cnt++] = optarg;
+			break;
+		case 'S':
+			if (!load_set_valid(optarg) || vl.set_cnt == MAX_OVERRIDES) {
+				cli_error("verify: --set wants VAR=VALUE (e.g. target_pid=1234), at "
+					  "most %d times", MAX_OVERRIDES);
+				free(logs);
+				return EXIT_USAGE;
+			}
+			sets[vl.set_cnt++] = optarg;
 			break;
 		case 'h':
 			verify_usage(stdout);
@@ -878,8 +891,11 @@ int cmd_verify(int argc, char **argv)
 		if (notes.v[i].error)
 			rejected = true;
 
+	if (notes.nbtf)
+		rejected = true; /* the kernel refused part of the object */
 	if (compare) {
 		print_notes(stderr, &notes);
+		verify_btf_print(stderr, &notes, false, true);
 		verify_compare_print(stdout, items, n, base, nbase, json);
 	} else if (json) {
 		struct json j;
@@ -892,18 +908,22 @@ int cmd_verify(int argc, char **argv)
 		json_end_array(&j);
 		json_notes(&j, &notes, true);
 		json_notes(&j, &notes, false);
+		verify_btf_json(&j, &notes);
 		json_end_object(&j);
 		json_finish(&j);
 	} else if (csv) {
 		print_notes(stderr, &notes);
+		verify_btf_print(stderr, &notes, false, true);
 		print_csv(stdout, items, n);
 	} else if (stats) {
 		print_notes(stderr, &notes);
+		verify_btf_print(stderr, &notes, false, true);
 		print_stats_table(stdout, items, n);
 	} else {
 		bool color = cli_color(stdout);
 
 		print_notes(stderr, &notes);
+		verify_btf_print(stdout, &notes, full, false);
 		for (size_t i = 0; i < n; i++) {
 			struct full_log_ctx ctx = {stdout, &items[i]};
 

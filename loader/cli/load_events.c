@@ -17,6 +17,7 @@
 
 struct printer {
 	bool quiet; /* --json: the document is printed, not the stream */
+	bool printk_said; /* the header before the first bpf_printk line (verify helper) */
 };
 
 static void print_hex(const unsigned char *p, size_t n)
@@ -67,6 +68,9 @@ static void on_line(const char *line, void *ctx)
 	struct printer *pr = ctx;
 
 	if (!pr->quiet) {
+		if (!pr->printk_said)
+			printf("%s\n", LOAD_PRINTK_HEADER);
+		pr->printk_said = true;
 		printf("%s\n", line);
 		fflush(stdout);
 	}

@@ -42,8 +42,7 @@ static const char *json_value_end(const char *s, const char *end)
 }
 
 /* "name":VALUE at p (after optional ','): VALUE's span; false if p holds something else. */
-static bool field(const char **p, const char *end, const char *name, const char **v,
-		  size_t *n)
+static bool field(const char **p, const char *end, const char *name, const char **v, size_t *n)
 {
 	size_t len = strlen(name);
 	const char *s = *p, *e;
@@ -144,10 +143,10 @@ static int on_chunk(const char *text, size_t len, void *ctx)
 
 void load_print_map(const char *name, int fd, size_t limit)
 {
-	struct print_ctx pc = { .limit = limit };
+	struct print_ctx pc = {.limit = limit};
 	struct rb_map_dump_info info;
 	struct rb_map_fd_info mi;
-	struct rb_error e = { 0 };
+	struct rb_error e = {0};
 	const char *type;
 
 	if (fd < 0 || rb_map_fd_info(fd, &mi) < 0)

@@ -31,10 +31,27 @@ struct verify_note {
 	bool error;
 };
 
+/* An object whose BTF the kernel refused (its programs were loaded without it). */
+struct verify_btf {
+	char *file;
+	char *note; /* the loader's sentence */
+	char *log;  /* the kernel's BTF log */
+	bool have_report;
+	struct rb_btf_log_report report;
+};
+
 struct verify_notes {
 	struct verify_note *v;
 	size_t n;
+	struct verify_btf *btf;
+	size_t nbtf;
 };
+
+/* Keep the object's BTF log when the kernel refused its BTF; -ENOMEM. */
+int verify_btf_add(struct verify_notes *notes, const char *path, const struct rb_loaded *l);
+/* The refused BTFs: a report each (the log too with full), or one line each (brief). */
+void verify_btf_print(FILE *f, const struct verify_notes *notes, bool full, bool brief);
+void verify_btf_json(struct json *j, const struct verify_notes *notes);
 
 int verify_note_add(struct verify_notes *notes, const char *file, bool error, const char *fmt,
 		    ...) __attribute__((format(printf, 4, 5)));
@@ -53,6 +70,8 @@ struct verify_load_opts {
 	size_t override_cnt;
 	const char *const *types; /* --type PROG=TYPE */
 	size_t type_cnt;
+	char *const *sets; /* --set VAR=VALUE (load_apply_sets, load helper) */
+	size_t set_cnt;
 };
 
 /* "NAME.ATTR=N" into ov (arg is cut in place); -1 when malformed. */

@@ -51,8 +51,13 @@ void verify_notes_free(struct verify_notes *notes)
 		free(notes->v[i].text);
 	}
 	free(notes->v);
-	notes->v = NULL;
-	notes->n = 0;
+	for (size_t i = 0; i < notes->nbtf; i++) {
+		free(notes->btf[i].file);
+		free(notes->btf[i].note);
+		free(notes->btf[i].log);
+	}
+	free(notes->btf);
+	memset(notes, 0, sizeof(*notes));
 }
 
 /* "NAME.ATTR=N"; the map name may hold dots (".bss" maps), the attribute does not. */
@@ -242,6 +247,8 @@ int verify_load_object(const char *path, const struct verify_load_opts *vl,
 	for (size_t i = 0; i < vl->type_cnt; i++)
 		if (rb_object_set_prog_type(vo->obj, vl->types[i], &e) < 0)
 			return verify_note_add(notes, path, true, "%s", e.msg) ? -ENOMEM : 1;
+	if (load_apply_sets(vo->obj, vl->sets, vl->set_cnt, &e) < 0)
+		return verify_note_add(notes, path, true, "%s", e.msg) ? -ENOMEM : 1;
 	if (rb_object_prepare(vo->obj, &po, &vo->pp, &e) < 0)
 		return verify_note_add(notes, path, true, "%s", e.msg) ? -ENOMEM : 1;
 	if (size_maps(vo->obj, path, vl, &ovs, &novs, notes))
@@ -267,6 +274,8 @@ int verify_load_object(const char *path, const struct verify_load_opts *vl,
 		return verify_note_add(notes, path, true, "%s", e.msg) ? -ENOMEM : 1;
 	}
 	r = add_loaded(path, l, vo, items, n);
+	if (!r)
+		r = verify_btf_add(notes, path, l);
 	if (have_dir)
 		remove_pins(l, dir, path, notes);
 	rb_loaded_free(l); /* unload: nothing of the object stays in the kernel */

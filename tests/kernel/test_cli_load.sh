@@ -25,8 +25,8 @@ grep -Eq '^  \{"comm":"rawbpf"\} = [1-9][0-9]*$' "$OUT" || fail "rawbpf's own sy
 BIN=$(mktemp -d)
 i=0
 while [ $i -lt 70 ]; do cp /bin/true "$BIN/rbp$i"; i=$((i + 1)); done
-( sleep 0.5; i=0; while [ $i -lt 70 ]; do "$BIN/rbp$i"; i=$((i + 1)); done ) &
-"$RAWBPF" load "$S/syscount.bpf.o" --duration 2 >"$OUT" 2>"$ERR" || fail "syscount load (70 names)"
+( sleep 0.3; i=0; while [ $i -lt 70 ]; do "$BIN/rbp$i"; i=$((i + 1)); done ) &
+"$RAWBPF" load "$S/syscount.bpf.o" --duration 5 >"$OUT" 2>"$ERR" || fail "syscount load (70 names)"
 wait
 rm -rf "$BIN"
 [ "$(sed -n '/^map syscalls/,/^map /p' "$OUT" | grep -c '^  {"comm":')" -eq 64 ] ||
@@ -76,6 +76,14 @@ bpftool map show pinned "$PIN/maps/counts" >/dev/null 2>&1 || fail "bpftool cann
 [ ! -e "$PIN" ] || fail "unpin left $PIN"
 "$RAWBPF" unpin /tmp >"$OUT" 2>"$ERR"
 [ $? -eq 1 ] && grep -q 'not on a BPF filesystem' "$ERR" || fail "unpin outside bpffs must refuse"
+
+# 1d. verify --set: a knob changes what the verifier walks (verbose=true keeps the
+# bpf_printk branch that the default false lets it drop)
+n0=$("$RAWBPF" verify "$S/globals.bpf.o" --stats 2>"$ERR" | awk '$2 == "count_matching" { print $5 }')
+n1=$("$RAWBPF" verify "$S/globals.bpf.o" --stats --set verbose=true 2>"$ERR" |
+	awk '$2 == "count_matching" { print $5 }')
+[ -n "$n0" ] && [ -n "$n1" ] && [ "$n1" -gt "$n0" ] ||
+	fail "verify --set verbose=true: $n1 instructions, not more than $n0"
 
 # 4b. map types that take no BTF key/value types (the kernel says ENOTSUPP) load without them,
 # as libbpf-tools' cgroup_map (a cgroup_array declared with __type) needs

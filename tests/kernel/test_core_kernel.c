@@ -177,11 +177,18 @@ END_TEST
  */
 START_TEST(poisoned_insn_line_info_in_the_raw_log)
 {
-	static const char want[] = "; CO-RE relocation #0 failed: byte_off struct "
+	/*
+	 * Where modules carry BTF (the qemu guests load veth & co.), the count names them too:
+	 * "in vmlinux and 3 module BTFs". Kernels before 6.5 print the source line without
+	 * " @ file:line".
+	 */
+	static const char head[] = "; CO-RE relocation #0 failed: byte_off struct "
 				   "task_struct->rb_no_such_field: no candidate matches: 1 type of "
-				   "that name in vmlinux, none with this access; instruction "
-				   "poisoned @ core_no_match.bpf.c:15\n"
-				   "1: (85) call unknown#195896080";
+				   "that name in vmlinux";
+	static const char tail[] = "none with this access; instruction poisoned @ "
+				   "core_no_match.bpf.c:15\n1: (85) call unknown#195896080";
+	static const char tail_old[] = "none with this access; instruction poisoned\n"
+				       "1: (85) call unknown#195896080";
 	struct rb_load_opts lo = { .sz = sizeof(lo), .keep_going = true };
 	struct rb_loaded_prog_info pi;
 	const struct rb_linked_prog *lp;
@@ -193,7 +200,8 @@ START_TEST(poisoned_insn_line_info_in_the_raw_log)
 	ck_assert_int_eq(rb_loaded_prog(s.l, 0, &pi), 0);
 	ck_assert_int_eq(pi.err, -EINVAL);
 	ck_assert_ptr_nonnull(pi.log);
-	ck_assert_msg(strstr(pi.log, want), "level %d log:\n%s", _i, pi.log);
+	ck_assert_msg(strstr(pi.log, head) && (strstr(pi.log, tail) || strstr(pi.log, tail_old)),
+		      "level %d log:\n%s", _i, pi.log);
 	/* the record is the program's: insn 1 has its own, insn 2 is back on line 15 */
 	lp = rb_prepared_prog(s.pp, 0, NULL);
 	ck_assert_int_ge(lp->hist[1].line_info, 0);

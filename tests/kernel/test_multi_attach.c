@@ -165,6 +165,7 @@ END_TEST
 START_TEST(kprobe_multi_or_its_refusal)
 {
 	struct rb_attach_result ar;
+	struct rb_feature km;
 	struct rb_error e = {0};
 	struct loaded_obj o;
 	uint32_t zero = 0;
@@ -176,6 +177,10 @@ START_TEST(kprobe_multi_or_its_refusal)
 	r = rb_loaded_attach(o.l, &e);
 	ck_assert_int_eq(rb_loaded_attach_result(o.l, 0, &ar), 0);
 	ck_assert_msg(strstr(ar.target, "kprobe.multi do_unlinkat*") == ar.target, "%s", ar.target);
+	/* the refusal only where the probe says the link is missing (6.12 has it, 6.1 not) */
+	ck_assert_int_eq(rb_probe_find("links", "kprobe_multi", &km), 0);
+	ck_assert_msg((r < 0) == (km.state == RB_FEATURE_NO), "attach %d, probe %d: %s", r,
+		      (int)km.state, e.msg);
 	if (r < 0) {
 		ck_assert_int_eq(r, -EOPNOTSUPP);
 		ck_assert_msg(strstr(e.msg, "program 'count_unlinks': BPF_LINK_CREATE "

@@ -3,7 +3,8 @@
  * perf_event program sampling the cpu-clock of every online CPU (this process's samples
  * counted after a busy loop; none after the detach), a syscall program run once with
  * BPF_PROG_TEST_RUN (return value and the struct it wrote back), and the event reader over
- * a ring buffer map decoding a record of an execve this test makes.
+ * a ring buffer map decoding a record of an execve this test makes, and over a perf buffer
+ * too small for the execs the test makes, reporting the kernel's lost-sample counts.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -259,6 +260,79 @@ START_TEST(event_reader_decodes_ringbuf_records)
 }
 END_TEST
 
+/* n times: fork, exec /bin/true, wait. */
+static void run_true(int n)
+{
+	for (int i = 0; i < n; i++) {
+		pid_t c = fork();
+		int status;
+
+		ck_assert_int_ge(c, 0);
+		if (!c) {
+			char *argv[] = { "true", NULL };
+
+			execv("/bin/true", argv);
+			_exit(127);
+		}
+		waitpid(c, &status, 0);
+	}
+}
+
+struct lost_seen {
+	int records;
+	uint64_t lost;
+};
+
+static int count_record(const struct rb_event *ev, void *ctx)
+{
+	struct lost_seen *s = ctx;
+
+	ck_assert_int_ge(ev->cpu, 0);
+	ck_assert_uint_eq(ev->size, 164); /* 160 + padding after the 4-byte size */
+	s->records++;
+	return 0;
+}
+
+static void count_lost(const char *map, int cpu, uint64_t lost, void *ctx)
+{
+	struct lost_seen *s = ctx;
+
+	ck_assert_str_eq(map, "events");
+	ck_assert_int_ge(cpu, 0);
+	s->lost += lost;
+}
+
+START_TEST(event_reader_reports_perf_buffer_losses)
+{
+	/* one data page per CPU holds 24 records of 168 bytes: 120 execs overflow it */
+	struct rb_event_reader_opts ro = { .sz = sizeof(ro), .on_event = count_record,
+					   .on_lost = count_lost, .perf_pages = 1 };
+	struct rb_event_reader *r;
+	struct rb_event_stats st;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	struct lost_seen s = { 0 };
+
+	ro.ctx = &s;
+	load(&o, "perfbuf.bpf.o");
+	ck_assert_msg(rb_loaded_attach(o.l, &e) == 1, "%s", e.msg);
+	ck_assert_msg(rb_event_reader_new(o.l, &ro, &r, &e) == 0, "%s", e.msg);
+	run_true(120);
+	ck_assert_int_ge(rb_event_reader_poll(r, 100, &e), 0);
+	/* the kernel writes its "lost" record once the ring has room again: more execs */
+	run_true(20);
+	ck_assert_int_ge(rb_event_reader_poll(r, 100, &e), 0);
+	rb_event_reader_stats(r, &st);
+	ck_assert_msg(s.lost > 0, "nothing lost (%d records)", s.records);
+	ck_assert_uint_eq(st.lost, s.lost);
+	ck_assert_uint_eq(st.records, (uint64_t)s.records);
+	/* a CPU's ring holds 24 records: what was not read was lost, not dropped silently */
+	ck_assert_msg(s.records >= 20, "only %d records", s.records);
+	rb_event_reader_free(r);
+	unload(&o);
+}
+END_TEST
+
 START_TEST(event_reader_unknown_type)
 {
 	struct rb_event_reader_opts ro = {
@@ -289,6 +363,7 @@ int main(void)
 	tcase_add_test(t, syscall_program_runs_once);
 	tcase_add_test(t, syscall_run_refuses_other_programs);
 	tcase_add_test(t, event_reader_decodes_ringbuf_records);
+	tcase_add_test(t, event_reader_reports_perf_buffer_losses);
 	tcase_add_test(t, event_reader_unknown_type);
 	suite_add_tcase(s, t);
 	return test_run_suite(s);

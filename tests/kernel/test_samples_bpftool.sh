@@ -3,7 +3,7 @@
 # `bpftool prog loadall` (libbpf 1.1.2) on this kernel, all its programs accepted by the
 # verifier. A few cannot load on this machine; for those the load must fail for exactly the
 # known reason, and the test says so:
-#   fentry, lsm   both attach through BPF trampolines, which this kernel refuses: EPERM
+#   fentry, lsm, fmod_ret   attach through BPF trampolines, which this kernel refuses: EPERM
 #   freplace      needs its target program's fd at load, which loadall has no way to give
 #   ksyms_typed   a typed data ksym needs CONFIG_KALLSYMS_ALL (the kernel finds no address
 #                 for 'runqueues': ENOENT); checked only when runqueues is not in kallsyms
@@ -26,6 +26,7 @@ expected_failure() {
 	case $1 in
 	fentry) echo "$eperm|fentry/fexit (BPF trampolines) are refused with EPERM here" ;;
 	lsm) echo "$eperm|lsm programs (BPF trampolines too) are refused with EPERM here" ;;
+	fmod_ret) echo "$eperm|fmod_ret (BPF trampolines too) is refused with EPERM here" ;;
 	freplace)
 		printf "%s|%s\n" "attach program FD is not set" \
 			"freplace needs its target program at load; loadall cannot name one"

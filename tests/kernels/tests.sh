@@ -65,8 +65,12 @@ t_probe() {
 	return $bad
 }
 
-# A kernel test program built static (tests/kernel/test_*.c), optionally one Check case.
+# A kernel test program built static (tests/kernel/test_*.c), optionally one Check case; or a
+# shell kernel test (tests/kernel/test_*.sh), the case as its argument.
 t_ktest() { # binary [case]
+	case $1 in
+	*.sh) sh /build/tests/kernel/$1 $2; return ;;
+	esac
 	if [ -n "$2" ]; then
 		CK_RUN_CASE=$2 /build/tests/kernel/$1
 	else
@@ -88,15 +92,17 @@ run_all() {
 	check probe t_probe
 	check relo-core t_relo_core
 	for t in /build/tests/kernel/test_*; do
-		[ -x "$t" ] || continue
 		n=$(basename "$t")
+		[ -x "$t" ] || [ "${n%.sh}" != "$n" ] || continue
 		cases=$(cat /guest/cases-$n 2>/dev/null)
+		name=${n#test_}
+		name=${name%.sh}
 		if [ -n "$cases" ]; then
 			for c in $cases; do
-				check "${n#test_}:$c" "t_ktest $n $c"
+				check "$name:$c" "t_ktest $n $c"
 			done
 		else
-			check "${n#test_}" "t_ktest $n"
+			check "$name" "t_ktest $n"
 		fi
 	done
 	[ $nfail -eq 0 ]

@@ -1156,6 +1156,24 @@ static int t_lsm(struct run *r)
 	return expect_fail(r, 0, "BPF trampolines are refused here");
 }
 
+static int t_fmod_ret(struct run *r)
+{
+	return expect_fail(r, 0, "BPF trampolines are refused here");
+}
+
+/* ksyscall/kretsyscall: kprobes too; libbpf 1.1.2 knows the section names. */
+static int t_ksyscall(struct run *r)
+{
+	char v[32];
+
+	kconfig_value("CONFIG_KPROBES", v, sizeof(v));
+	if (v[0] == 'y') {
+		okf(r, "not checked: only the no-kprobes case is covered");
+		return 1;
+	}
+	return expect_fail(r, 1, "kernel built without CONFIG_KPROBES");
+}
+
 static int t_kprobe(struct run *r)
 {
 	char v[32];
@@ -1342,6 +1360,8 @@ static const struct {
 	{"fentry", t_fentry},
 	{"lsm", t_lsm},
 	{"kprobe", t_kprobe},
+	{"fmod_ret", t_fmod_ret},
+	{"ksyscall", t_ksyscall},
 	{"usdt", t_usdt},
 	{"usdt_args", t_usdt_args},
 	{"uprobe_multi", t_uprobe_multi},

@@ -267,6 +267,37 @@ START_TEST(name_lookup)
 }
 END_TEST
 
+/* The first lookups scan, later ones use the index built then: same answers, same order. */
+START_TEST(lookups_scan_then_index)
+{
+	struct btf *btf;
+
+	bb_init(&B);
+	bb_type(&B, "dup", BTF_KIND_FWD, 0, 0, 0);		/* 1 */
+	bb_int(&B, "int", 4, 0, 32);				/* 2 */
+	bb_type(&B, "dup", BTF_KIND_STRUCT, 0, 0, 0);		/* 3 */
+	for (int i = 0; i < 100; i++) {				/* 4..103 */
+		char name[16];
+
+		snprintf(name, sizeof(name), "n%d", i);
+		bb_type(&B, name, BTF_KIND_TYPEDEF, 0, 0, 2);
+	}
+	btf = parse_ok(&B);
+	for (int round = 0; round < 40; round++) {
+		uint32_t ids[8] = { 0 };
+
+		ck_assert_int_eq(btf_find(btf, "dup", BTF_KIND_STRUCT), 3);
+		ck_assert_int_eq(btf_find(btf, "n99", -1), 103);
+		ck_assert_int_eq(btf_find(btf, "nope", -1), -ENOENT);
+		btf_find_each(btf, "dup", collect, ids);
+		ck_assert_uint_eq(ids[0], 2);
+		ck_assert_uint_eq(ids[1], 1);
+		ck_assert_uint_eq(ids[2], 3);
+	}
+	btf_free(btf);
+}
+END_TEST
+
 START_TEST(split_btf)
 {
 	struct btf *base, *split = NULL;
@@ -706,6 +737,7 @@ int main(void)
 	tcase_add_test(tc, big_endian_blob);
 	tcase_add_test(tc, sizes_and_alignment);
 	tcase_add_test(tc, name_lookup);
+	tcase_add_test(tc, lookups_scan_then_index);
 	tcase_add_test(tc, split_btf);
 	tcase_add_test(tc, header_errors);
 	tcase_add_test(tc, type_errors);
