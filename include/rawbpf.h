@@ -789,6 +789,12 @@ struct rb_load_opts {
 	const char *pin_root;		 /* where maps pinned by name live; NULL: /sys/fs/bpf */
 	const struct rb_map_override *overrides;
 	size_t override_cnt;
+	/*
+	 * attach (issue 7, second part): "PROG=TARGET" for targets the kernel fixes at load:
+	 * freplace programs' "PINNED_PROG[:FUNC]" (the same list as rb_attach_opts.targets)
+	 */
+	const char *const *attach_targets;
+	size_t attach_target_cnt;
 };
 
 struct rb_loaded;
@@ -865,7 +871,13 @@ struct rb_attach_opts {
 	 * second, or once every perf_period ns; both 0: 99 Hz (rb2-output) */
 	uint32_t perf_freq;
 	uint64_t perf_period;
-	/* attach (issue 7, second part): tc through netlink cls_bpf even where tcx exists */
+	/*
+	 * attach (issue 7, second part). More TARGET forms: usdt "BINARY:PROVIDER:NAME",
+	 * uprobe.multi "BINARY:GLOB", kprobe.multi "GLOB", tc/tcx "IF:ingress|egress",
+	 * sk_lookup a netns path (default: this process's), sk_msg/sk_skb a sockmap's name,
+	 * freplace "PINNED_PROG[:FUNC]" (given to rb_load_opts as well: fixed at load).
+	 * tc_netlink: tc through a netlink cls_bpf filter even where tcx links exist.
+	 */
 	bool tc_netlink;
 	/* kernels (rb2-kernels): kprobes through tracefs kprobe_events even with a kprobe PMU */
 	bool kprobe_legacy;

@@ -37,12 +37,12 @@ static char *target_of(const char *kind, const char *what)
 }
 
 static int link_into(struct loaded_prog *lp, const struct sys_link_create_opts *lo,
-		     const char *prog, struct rb_error *e)
+		     struct rb_error *e)
 {
 	int fd = sys_link_create(lo);
 
 	if (fd < 0)
-		return rb_errorf(e, fd, "program '%s': BPF_LINK_CREATE on %s failed: %s", prog,
+		return rb_errorf(e, fd, "BPF_LINK_CREATE on %s failed: %s",
 				 lp->target ? lp->target : "?", strerror(-fd));
 	lp->att.how = SYS_ATTACH_LINK;
 	lp->att.fd = fd;
@@ -61,13 +61,12 @@ static int netdev(const struct obj_prog *p, const char *user, const struct rb_at
 	}
 	if (!ifname || !*ifname)
 		return rb_errorf(e, -EINVAL,
-				 "program '%s' (section '%s') attaches to a network "
-				 "interface: give one with --ifname IF",
-				 p->name, p->sec_name);
+				 "section '%s' attaches to a network interface: give one "
+				 "with --ifname IF",
+				 p->sec_name);
 	idx = (int)if_nametoindex(ifname);
 	if (!idx)
-		return rb_errorf(e, -ENODEV, "program '%s': no network interface named '%s'",
-				 p->name, ifname);
+		return rb_errorf(e, -ENODEV, "no network interface named '%s'", ifname);
 	snprintf(name, IF_NAMESIZE + 8, "%s", ifname);
 	return idx;
 }
@@ -81,17 +80,16 @@ static int attach_cgroup(struct loaded_prog *lp, const struct obj_prog *p, const
 	lp->target = target_of("cgroup", path ? path : "");
 	if (!path || !*path)
 		return rb_errorf(e, -EINVAL,
-				 "program '%s' (section '%s') attaches to a cgroup: "
-				 "give a cgroup v2 directory with --cgroup PATH",
-				 p->name, p->sec_name);
+				 "section '%s' attaches to a cgroup: give a cgroup v2 "
+				 "directory with --cgroup PATH",
+				 p->sec_name);
 	cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0)
-		return rb_errorf(e, -errno, "program '%s': cannot open cgroup '%s': %s", p->name,
-				 path, strerror(errno));
+		return rb_errorf(e, -errno, "cannot open cgroup '%s': %s", path, strerror(errno));
 	lo.prog_fd = lp->fd;
 	lo.target_fd = cg;
 	lo.attach_type = (uint32_t)p->attach_type;
-	r = link_into(lp, &lo, p->name, e);
+	r = link_into(lp, &lo, e);
 	close(cg); /* the link holds the cgroup */
 	return r;
 }
@@ -140,7 +138,7 @@ static int attach_tc(struct loaded_prog *lp, const struct obj_prog *p, const cha
 		lo.prog_fd = lp->fd;
 		lo.target_fd = idx;
 		lo.attach_type = dir ? ATTACH_TCX_EGRESS : ATTACH_TCX_INGRESS;
-		return link_into(lp, &lo, p->name, e);
+		return link_into(lp, &lo, e);
 	}
 	lp->target = target_of(dir ? "tc egress (netlink)" : "tc ingress (netlink)", name);
 	lp->tc = calloc(1, sizeof(*lp->tc));
@@ -187,7 +185,7 @@ int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb
 		lo.target_fd = idx;
 		lo.attach_type = BPF_XDP;
 		lo.flags = o && o->xdp_generic ? XDP_FLAGS_SKB_MODE : 0;
-		return link_into(lp, &lo, p->name, e);
+		return link_into(lp, &lo, e);
 	case BPF_PROG_TYPE_SCHED_CLS:
 		return attach_tc(lp, p, user, o, e);
 	case BPF_PROG_TYPE_CGROUP_SKB:

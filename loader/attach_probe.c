@@ -13,8 +13,10 @@
 
 #include "bpf/dynprobe.h"
 #include "loader/attach_kinds.h"
+#include "loader/target_hints.h"
 #include "loader/uprobe_target.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 
 const char *attach_override(const struct rb_attach_opts *o, const char *prog)
 {
@@ -74,6 +76,27 @@ static int attach_uprobe(struct loaded_prog *lp, const char *spec, bool ret,
 	return r < 0 ? r : keep(lp, &d);
 }
 
+/*
+ * A function kallsyms does not list cannot be probed: say so, with the names it does list
+ * that are close (compiler-made copies, other syscall wrappers). 0 when the function is
+ * there or kallsyms cannot be read (the probe itself will tell).
+ */
+static int check_kernel_func(const char *func, struct rb_error *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int r = hint_kernel_func(NULL, func, &sb, 5);
+
+	if (r == 0)
+		r = rb_errorf(e, -ENOENT,
+			      "kernel function '%s' is not in /proc/kallsyms (static functions "
+			      "inlined everywhere have no symbol)%s%s",
+			      func, sb.len ? "; close: " : "", sb_str(&sb));
+	else
+		r = 0;
+	sb_free(&sb);
+	return r;
+}
+
 static int attach_kprobe(struct loaded_prog *lp, const char *func, uint64_t off, bool ret,
 			 const char *kind, const struct rb_attach_opts *o, struct rb_error *e)
 {
@@ -82,6 +105,9 @@ static int attach_kprobe(struct loaded_prog *lp, const char *func, uint64_t off,
 	int r;
 
 	lp->target = dup_target(kind, func);
+	r = check_kernel_func(func, e);
+	if (r < 0)
+		return r;
 	r = dynprobe_kprobe(lp->fd, func, off, &po, &d, e);
 	return r < 0 ? r : keep(lp, &d);
 }

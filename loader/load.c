@@ -16,7 +16,9 @@
 #include "bpf/prog_log.h"
 #include "bpf/sys.h"
 #include "btf/btf.h"
+#include "loader/freplace_target.h"
 #include "loader/load.h"
+#include "loader/target_hints.h"
 #include "relo/relo.h"
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -90,11 +92,51 @@ static int attach_btf_id(struct target_btf *tb, const struct rb_object *obj,
 				 obj_file(obj), p->name, name, path);
 	kind = !strncmp(name, "btf_trace_", 10) ? BTF_KIND_TYPEDEF : BTF_KIND_FUNC;
 	id = btf_find(tb->btf, name, kind);
-	if (id < 0)
-		return rb_errorf(err, -ENOENT, "%s: program '%s': attach target '%s' (%s) is not in "
-					       "the kernel's BTF",
-				 obj_file(obj), p->name, name, btf_kind_name((uint16_t)kind));
+	if (id < 0) {
+		struct strbuf hint = STRBUF_INIT, names = STRBUF_INIT;
+		int in_ksyms = kind == BTF_KIND_FUNC ? hint_kernel_func(NULL, name, &names, 5) : -1;
+
+		if (in_ksyms == 1)
+			sb_puts(&hint, "; /proc/kallsyms has it: a function without BTF (a kprobe "
+				       "can still attach there)");
+		if (in_ksyms >= 0 && names.len)
+			sb_printf(&hint, "; close names in /proc/kallsyms: %s", sb_str(&names));
+		id = rb_errorf(err, -ENOENT,
+			       "%s: program '%s': attach target '%s' (%s) is not in the "
+			       "kernel's BTF (%s)%s",
+			       obj_file(obj), p->name, name, btf_kind_name((uint16_t)kind), path,
+			       sb_str(&hint));
+		sb_free(&hint);
+		sb_free(&names);
+	}
 	return id;
+}
+
+/* freplace: the target program and function from --attach PROG=PINNED_PROG[:FUNC]. */
+static int freplace_for(const struct obj_prog *p, const struct rb_load_opts *opts,
+			struct sys_prog_load_opts *o, struct rb_error *err)
+{
+	bool have = opts && opts->sz > offsetof(struct rb_load_opts, attach_target_cnt);
+	size_t n = strlen(p->name);
+	const char *target = NULL;
+	int fd, r;
+
+	for (size_t i = 0; have && i < opts->attach_target_cnt; i++) {
+		const char *t = opts->attach_targets[i];
+
+		if (t && !strncmp(t, p->name, n) && t[n] == '=')
+			target = t + n + 1;
+	}
+	if (!target)
+		return rb_errorf(err, -EINVAL,
+				 "program '%s' (section '%s') replaces a function of a loaded "
+				 "program: name it with --attach %s=PINNED_PROG[:FUNC]",
+				 p->name, p->sec_name, p->name);
+	r = freplace_resolve(target, p->attach.func, &fd, &o->attach_btf_id, err);
+	if (r < 0)
+		return rb_err_wrap(err, r, "program '%s'", p->name);
+	o->attach_prog_fd = fd;
+	return 0;
 }
 
 /*
@@ -158,6 +200,11 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 	o.license = obj->license;
 	o.kern_version = obj->kern_version;
 	o.prog_flags = p->prog_flags;
+	if (p->attach.kind == SECDEF_TGT_FREPLACE) {
+		r = freplace_for(p, opts, &o, err);
+		if (r < 0)
+			goto out;
+	}
 	if (p->attach.btf_name) {
 		id = attach_btf_id(tb, obj, pp, p, err);
 		if (id < 0) {
@@ -206,6 +253,8 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		  sys_errno_name(r), out->explain ? out->explain : "",
 		  out->reason && out->reason[0] ? ":\n" : "", out->reason ? out->reason : "");
 out:
+	if (o.attach_prog_fd > 0)
+		close(o.attach_prog_fd); /* the loaded program holds its target */
 	sb_free(&why);
 	free(copy.insns);
 	if (r < 0)

@@ -11,11 +11,14 @@
 #include <unistd.h>
 
 #include "bpf/attach.h"
+#include "bpf/perf.h"
 #include "bpf/pin.h"
 #include "bpf/sys.h"
 #include "loader/attach_kinds.h"
 #include "loader/load.h"
+#include "loader/target_hints.h"
 #include "util/err.h"
+#include "util/strbuf.h"
 #include "util/trace.h"
 
 static char *fmt(const char *a, const char *b, const char *c)
@@ -26,6 +29,26 @@ static char *fmt(const char *a, const char *b, const char *c)
 	if (s)
 		snprintf(s, n, "%s%s%s", a, b, c);
 	return s;
+}
+
+/* A missing tracepoint: add the close ones tracefs has to the error. */
+static void tracepoint_hint(const char *category, const char *name, struct rb_error *err)
+{
+	const char *dir = sys_tracefs_dir(NULL);
+	struct strbuf sb = STRBUF_INIT;
+	char events[300];
+
+	if (!dir || !err)
+		return;
+	snprintf(events, sizeof(events), "%s/events", dir);
+	if (hint_tracepoint(events, category, name, &sb, 5) == 0 && sb.len) {
+		char *msg = strdup(err->msg);
+
+		if (msg)
+			rb_errorf(err, err->err, "%s; close: %s", msg, sb_str(&sb));
+		free(msg);
+	}
+	sb_free(&sb);
 }
 
 static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
@@ -42,7 +65,10 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 		if (!a->binary || !a->func)
 			break;
 		lp->target = fmt("tracepoint ", a->text ? a->text : "", "");
-		return sys_attach_tracepoint(lp->fd, a->binary, a->func, 0, &lp->att, err);
+		r = sys_attach_tracepoint(lp->fd, a->binary, a->func, 0, &lp->att, err);
+		if (r == -ENOENT)
+			tracepoint_hint(a->binary, a->func, err);
+		return r;
 	case SECDEF_TGT_RAW_TP:
 		if (!a->func || !a->func[0])
 			break;
@@ -64,6 +90,13 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 		return attach_probe(lp, p, o, err);
 	case SECDEF_TGT_USDT:
 		return attach_usdt(l, lp, p, o, err);
+	case SECDEF_TGT_FREPLACE: {
+		const char *t = attach_override(o, p->name);
+
+		/* the target program and function were fixed at load (load.c) */
+		lp->target = fmt("freplace ", t ? t : (a->func ? a->func : ""), "");
+		return sys_attach_tracing(lp->fd, 0, 0, &lp->att, err);
+	}
 	case SECDEF_TGT_UPROBE_MULTI:
 	case SECDEF_TGT_KPROBE_MULTI:
 		r = attach_multi(lp, p, o, err);
@@ -225,8 +258,9 @@ RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_e
 
 		r = pin_at(lp->fd, dir, "progs", name, &undo, err);
 		/* perf-event attachments (no link) cannot be pinned: they end with the process */
-		if (r == 0 && lp->att.how != SYS_ATTACH_NONE && lp->att.how != SYS_ATTACH_PERF_IOCTL &&
-		    lp->att.how != SYS_ATTACH_NETLINK && lp->att.how != SYS_ATTACH_MAP)
+		if (r == 0 && lp->att.how != SYS_ATTACH_NONE &&
+		    lp->att.how != SYS_ATTACH_PERF_IOCTL && lp->att.how != SYS_ATTACH_NETLINK &&
+		    lp->att.how != SYS_ATTACH_MAP)
 			r = pin_at(lp->att.fd, dir, "links", name, &undo, err);
 		/* perf_event: the first CPU's link is links/<prog>, the others' <prog>_cpuN */
 		for (size_t c = 0; r == 0; c++) {

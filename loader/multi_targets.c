@@ -279,7 +279,8 @@ static int read_names(FILE *f, bool kallsyms, struct collect *c, struct rb_error
 		}
 		end = name + strcspn(name, " \t\n");
 		*end = 0;
-		if (!*name || !strncmp(name, "__ftrace_invalid_address__", 26))
+		if (!*name || !strncmp(name, "__ftrace_invalid_address__", 26) ||
+		    (kallsyms && !strncmp(name, "__pfx_", 6)))
 			continue;
 		/* kallsyms lists the split-off parts of functions: no entry to probe */
 		if (kallsyms && !glob_has_dot && (strstr(name, ".cold") || strstr(name, ".part")))

@@ -203,6 +203,9 @@ static const struct pattern patterns[] = {
 	{"programs outright", NULL, F_TYPE_REFUSED},
 	{"this kernel does not support", " programs", F_TYPE_REFUSED},
 	{"is not in the kernel's BTF", NULL, F_ATTACH_TARGET},
+	/* freplace: the program it replaces a function of is named at load (load.c) */
+	{"replaces a function of a loaded program", NULL, F_ATTACH_TARGET},
+	{"freplace target", NULL, F_ATTACH_TARGET},
 	{"unknown section name '", NULL, F_SECTION_UNKNOWN},
 	{"malformed attach target", NULL, F_SECTION_UNKNOWN},
 	{"attach target or a kernel function the program calls does not exist", NULL,

@@ -337,6 +337,8 @@ int cmd_load(int argc, char **argv)
 	}
 	lo.overrides = ovs;
 	lo.override_cnt = novs;
+	lo.attach_targets = af.opts.targets; /* freplace targets are fixed at load */
+	lo.attach_target_cnt = af.opts.target_cnt;
 	po.btf_path = btf;
 	if (rb_object_open(path, NULL, &obj, &e) < 0)
 		goto fail;

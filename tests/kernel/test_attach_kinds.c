@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "bpf/netlink.h"
+#include "bpf/probe.h"
 #include "bpf/sys.h"
 #include "rawbpf.h"
 #include "testlib.h"
@@ -178,6 +179,59 @@ START_TEST(kprobe_refusal_names_the_feature)
 }
 END_TEST
 
+/* A function the compiler only left as a copy (f.isra.0): the error names the copy. */
+START_TEST(kprobe_missing_function_names_its_copies)
+{
+	char line[512], base[256] = "", copy[256] = "", t[300];
+	const char *targets[1] = { t };
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .targets = targets, .target_cnt = 1 };
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		test_skip("no /proc/kallsyms");
+	/* a text symbol "X.isra.0" whose X kallsyms does not list */
+	while (!copy[0] && fgets(line, sizeof(line), f)) {
+		char *name = strrchr(line, ' ') + 1, *dot;
+		char probe[300], l2[512];
+		FILE *g;
+		bool has_base = false;
+
+		name[strcspn(name, "\t\n")] = 0;
+		dot = strstr(name, ".isra.0");
+		if (!dot || dot[7] || !strncmp(name, "__pfx_", 6) ||
+		    (size_t)(dot - name) >= sizeof(base))
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)(dot - name), name);
+		snprintf(probe, sizeof(probe), " %s", base);
+		g = fopen("/proc/kallsyms", "r");
+		while (!has_base && g && fgets(l2, sizeof(l2), g)) {
+			l2[strcspn(l2, "\t\n")] = 0;
+			has_base = strlen(l2) >= strlen(probe) + 2 &&
+				   !strcmp(l2 + strlen(l2) - strlen(probe), probe) &&
+				   l2[strlen(l2) - strlen(probe) - 2] == ' ';
+		}
+		if (g)
+			fclose(g);
+		if (!has_base)
+			snprintf(copy, sizeof(copy), "%s", name);
+	}
+	fclose(f);
+	if (!copy[0])
+		test_skip("no .isra.0 copy without its base name in kallsyms");
+	snprintf(t, sizeof(t), "unlink_entry=%s", base);
+	load(&o, "kprobe.bpf.o");
+	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENOENT);
+	ck_assert_msg(strstr(e.msg, "program 'unlink_entry': kernel function '") == e.msg, "%s",
+		      e.msg);
+	ck_assert_msg(strstr(e.msg, "' is not in /proc/kallsyms"), "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "; close: ") && strstr(e.msg, copy), "%s (want %s)", e.msg,
+		      copy);
+	unload(&o);
+}
+END_TEST
+
 /* ---- network: a veth pair between this namespace (va, 10.77.0.1) and a peer's (vb, .2) */
 
 static pid_t peer = -1;
@@ -308,8 +362,8 @@ START_TEST(xdp_needs_an_interface)
 
 	load(&o, "xdp_count.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach(o.l, &e), -EINVAL);
-	ck_assert_str_eq(e.msg, "program 'count_packets': program 'count_packets' (section 'xdp') "
-				"attaches to a network interface: give one with --ifname IF");
+	ck_assert_str_eq(e.msg, "program 'count_packets': section 'xdp' attaches to a network "
+				"interface: give one with --ifname IF");
 	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENODEV);
 	ck_assert_msg(strstr(e.msg, "no network interface named 'rb_no_such_if'"), "%s", e.msg);
 	unload(&o);
@@ -625,6 +679,55 @@ struct traffic {
 	uint64_t packets, bytes;
 };
 
+/* sockops on the test's cgroup: a TCP connection over lo seen from both ends. */
+START_TEST(sockops_sees_both_ends_establish)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao) };
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct rb_attach_result ar;
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	socklen_t sl = sizeof(a);
+	uint32_t k_connect = BPF_SOCK_OPS_TCP_CONNECT_CB;
+	uint32_t k_active = BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB;
+	uint32_t k_passive = BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB;
+	uint64_t n_connect = 0, n_active = 0, n_passive = 0;
+	int r, lsn, cli, srv;
+
+	if (unshare(CLONE_NEWNET) < 0)
+		test_skip("no network namespaces (unshare CLONE_NEWNET)");
+	sh("ip link set lo up");
+	cg_setup();
+	ao.cgroup = cg_dir;
+	load(&o, "sockops.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	result(o.l, 0, &ar);
+	ck_assert_msg(!strncmp(ar.target, "cgroup ", 7), "%s", ar.target);
+	lsn = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	ck_assert_int_eq(bind(lsn, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(lsn, 1), 0);
+	ck_assert_int_eq(getsockname(lsn, (struct sockaddr *)&a, &sl), 0);
+	cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_eq(connect(cli, (struct sockaddr *)&a, sizeof(a)), 0);
+	srv = accept(lsn, NULL, NULL);
+	ck_assert_int_ge(srv, 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_connect, &n_connect, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_active, &n_active, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_passive, &n_passive, 0), 0);
+	ck_assert_uint_eq(n_connect, 1);
+	ck_assert_uint_eq(n_active, 1);
+	ck_assert_uint_eq(n_passive, 1);
+	rb_loaded_detach(o.l);
+	close(cli);
+	close(srv);
+	close(lsn);
+	unload(&o);
+	cg_teardown();
+}
+END_TEST
+
 START_TEST(cgroup_skb_counts_both_ways)
 {
 	struct rb_attach_opts ao = { .sz = sizeof(ao) };
@@ -731,6 +834,7 @@ int main(void)
 	tcase_add_test(t, uprobe_by_target_and_pid);
 	tcase_add_test(t, uprobe_without_target_is_named);
 	tcase_add_test(t, kprobe_refusal_names_the_feature);
+	tcase_add_test(t, kprobe_missing_function_names_its_copies);
 	tcase_add_test(t, xdp_native_counts_udp);
 	tcase_add_test(t, xdp_generic_counts_udp);
 	tcase_add_test(t, xdp_needs_an_interface);
@@ -742,6 +846,7 @@ int main(void)
 	tcase_add_test(t, sockmap_programs_see_the_data);
 	tcase_add_test(t, sockmap_target_must_be_a_sockmap);
 	tcase_add_test(t, cgroup_skb_counts_both_ways);
+	tcase_add_test(t, sockops_sees_both_ends_establish);
 	tcase_add_test(t, cgroup_needs_a_path);
 	tcase_add_test(t, iter_task_lists_our_pid);
 	suite_add_tcase(s, t);

@@ -136,6 +136,7 @@ static const char *const refused[] = {
 	"fmod_ret.bpf.o", /* EPERM before verification */
 	"ksyms.bpf.o",	/* needs CO-RE (not applied yet): the verifier rejects the access */
 	"ksyms_typed.bpf.o", /* runqueues: no address for the per-CPU symbol here */
+	"freplace.bpf.o", /* names its target program only at load: --attach PROG=PIN */
 };
 
 /*

@@ -4,6 +4,7 @@
 # verifier. A few cannot load on this machine; for those the load must fail for exactly the
 # known reason, and the test says so:
 #   fentry, lsm, fmod_ret   attach through BPF trampolines, which this kernel refuses: EPERM
+#   freplace      needs its target program's fd at load, which loadall has no way to give
 #   ksyms_typed   a typed data ksym needs CONFIG_KALLSYMS_ALL (the kernel finds no address
 #                 for 'runqueues': ENOENT); checked only when runqueues is not in kallsyms
 # If one of them loads after all (another kernel), that is fine and reported.
@@ -26,6 +27,10 @@ expected_failure() {
 	fentry) echo "$eperm|fentry/fexit (BPF trampolines) are refused with EPERM here" ;;
 	lsm) echo "$eperm|lsm programs (BPF trampolines too) are refused with EPERM here" ;;
 	fmod_ret) echo "$eperm|fmod_ret (BPF trampolines too) is refused with EPERM here" ;;
+	freplace)
+		printf "%s|%s\n" "attach program FD is not set" \
+			"freplace needs its target program at load; loadall cannot name one"
+		;;
 	ksyms_typed)
 		grep -q ' runqueues$' /proc/kallsyms ||
 			printf "%s|%s\n" "the address for kernel symbol 'runqueues'" \

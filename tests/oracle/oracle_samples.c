@@ -988,7 +988,8 @@ static int sockmap_body(struct run *r)
 	}
 	if (send(srv, "abcd", 4, 0) != 4 || recv(cli, buf, sizeof(buf), 0) != 4)
 		return failf(r, "reply: %s", strerror(errno));
-	if (lookup(r, "io", &k0, &sent, sizeof(sent)) || lookup(r, "io", &k1, &recvd, sizeof(recvd)) ||
+	if (lookup(r, "io", &k0, &sent, sizeof(sent)) ||
+	    lookup(r, "io", &k1, &recvd, sizeof(recvd)) ||
 	    sent.count != 3 || sent.bytes != 15 || recvd.count < 1 || recvd.bytes != 4)
 		return failf(r, "sent %llu/%llu received %llu/%llu", sent.count, sent.bytes,
 			     recvd.count, recvd.bytes);
@@ -1002,6 +1003,122 @@ static int sockmap_body(struct run *r)
 static int t_sockmap(struct run *r)
 {
 	return in_child(r, sockmap_body);
+}
+
+/* One TCP connection over lo from inside a cgroup: sockops sees connect and both ends. */
+static int sockops_body(struct run *r)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	char dir[256], procs[300], pid[32];
+	__u32 k_conn = BPF_SOCK_OPS_TCP_CONNECT_CB, k_act = BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB,
+	      k_pas = BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB;
+	__u64 n_conn = 0, n_act = 0, n_pas = 0;
+	socklen_t sl = sizeof(a);
+	int cg, fd, rc = -1, lsn = -1, cli = -1, srv = -1;
+
+	snprintf(dir, sizeof(dir), CGROUP_ROOT "/rawbpf-oracle-so-%d", getpid());
+	if (private_lo(r) || open_sample(r) || load(r))
+		return -1;
+	if (mkdir(dir, 0755))
+		return failf(r, "mkdir %s: %s", dir, strerror(errno));
+	cg = open(dir, O_RDONLY | O_DIRECTORY);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	fd = open(procs, O_WRONLY);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (cg < 0 || fd < 0 || write(fd, pid, strlen(pid)) < 0) {
+		failf(r, "cannot enter %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if (add_link(r,
+		     bpf_program__attach_cgroup(
+			     bpf_object__find_program_by_name(r->obj, "count_ops"), cg),
+		     "cgroup sockops"))
+		goto out;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lsn = socket(AF_INET, SOCK_STREAM, 0);
+	cli = socket(AF_INET, SOCK_STREAM, 0);
+	if (bind(lsn, (struct sockaddr *)&a, sizeof(a)) || listen(lsn, 1) ||
+	    getsockname(lsn, (struct sockaddr *)&a, &sl) ||
+	    connect(cli, (struct sockaddr *)&a, sizeof(a)) || (srv = accept(lsn, NULL, NULL)) < 0) {
+		failf(r, "TCP pair: %s", strerror(errno));
+		goto out;
+	}
+	lookup(r, "ops", &k_conn, &n_conn, sizeof(n_conn));
+	lookup(r, "ops", &k_act, &n_act, sizeof(n_act));
+	lookup(r, "ops", &k_pas, &n_pas, sizeof(n_pas));
+	if (n_conn != 1 || n_act != 1 || n_pas != 1) {
+		failf(r, "connect %llu, active %llu, passive %llu", n_conn, n_act, n_pas);
+		goto out;
+	}
+	okf(r, "one connection: connect, active and passive established seen once each");
+	rc = 0;
+out:
+	if (lsn >= 0)
+		close(lsn);
+	if (cli >= 0)
+		close(cli);
+	if (srv >= 0)
+		close(srv);
+	fd = open(CGROUP_ROOT "/cgroup.procs", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, pid, strlen(pid)) < 0)
+			rc = failf(r, "cannot leave %s", dir);
+		close(fd);
+	}
+	finish(r);
+	if (cg >= 0)
+		close(cg);
+	rmdir(dir);
+	return rc;
+}
+
+static int t_sockops(struct run *r)
+{
+	return in_child(r, sockops_body);
+}
+
+static int t_freplace_target(struct run *r)
+{
+	unsigned char pkt[64] = {0};
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = pkt, .data_size_in = sizeof(pkt));
+
+	if (open_sample(r) || load(r))
+		return -1;
+	if (bpf_prog_test_run_opts(
+		    bpf_program__fd(bpf_object__find_program_by_name(r->obj, "xdp_entry")), &t) ||
+	    t.retval != XDP_PASS)
+		return failf(r, "test run: %s, verdict %u", strerror(errno), t.retval);
+	okf(r, "verdict XDP_PASS (pick_verdict, the function freplace.bpf.o replaces)");
+	return 0;
+}
+
+/* freplace on freplace_target's pick_verdict: EXT programs need trampolines (EPERM here). */
+static int t_freplace(struct run *r)
+{
+	struct run tr = {.name = "freplace_target"};
+	struct bpf_program *p;
+	int err, tfd;
+
+	if (open_sample(&tr) || load(&tr))
+		return failf(r, "the target: %s", tr.why);
+	tfd = bpf_program__fd(bpf_object__find_program_by_name(tr.obj, "xdp_entry"));
+	if (open_sample(r)) {
+		finish(&tr);
+		return -1;
+	}
+	p = bpf_object__find_program_by_name(r->obj, "new_verdict");
+	bpf_program__set_attach_target(p, tfd, "pick_verdict");
+	err = bpf_object__load(r->obj);
+	finish(&tr);
+	if (err == -EPERM) {
+		okf(r, "load fails (%s): BPF trampolines are refused here", strerror(-err));
+		return 1;
+	}
+	if (err)
+		return failf(r, "load: %s", strerror(-err));
+	okf(r, "loads against freplace_target's pick_verdict (attach not checked here)");
+	return 0;
 }
 
 /* Samples that cannot run on the development kernel: load (and maybe attach) must fail. */
@@ -1251,6 +1368,9 @@ static const struct {
 	{"kprobe_multi", t_kprobe_multi},
 	{"sk_lookup", t_sk_lookup},
 	{"sockmap", t_sockmap},
+	{"sockops", t_sockops},
+	{"freplace_target", t_freplace_target},
+	{"freplace", t_freplace},
 };
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -264,6 +264,14 @@ START_TEST(syscall_prefix)
 						 sizeof(out), &e),
 			 -ENOENT);
 	ck_assert(strstr(e.msg, "syscall prefix: no getpid syscall wrapper"));
+	/* every failure is a negative errno: unreadable kallsyms, a buffer too small */
+	ck_assert_int_eq(dynprobe_syscall_prefix("/nonexistent/kallsyms", out, sizeof(out), &e),
+			 -ENOENT);
+	ck_assert_int_eq(e.err, -ENOENT);
+	ck_assert(strstr(e.msg, "cannot read /nonexistent/kallsyms"));
+	ck_assert_int_eq(dynprobe_syscall_prefix(testbin_path(path, sizeof(path), "ksyms1"), out,
+						 4, &e),
+			 -ENAMETOOLONG);
 #if defined(__x86_64__)
 	if (!access("/proc/kallsyms", R_OK)) {
 		ck_assert_msg(!dynprobe_syscall_prefix(NULL, out, sizeof(out), &e), "%s", e.msg);

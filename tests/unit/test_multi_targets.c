@@ -23,7 +23,8 @@ static const char filter_funcs[] = "do_unlinkat\n"
 				   "ext4_unlink [ext4]\n"
 				   "tcp_v4_rcv.isra.0\n";
 
-static const char kallsyms[] = "ffffffff81000000 T do_unlinkat\n"
+static const char kallsyms[] = "ffffffff80fffff0 t __pfx_do_unlinkat\n"
+			       "ffffffff81000000 T do_unlinkat\n"
 			       "ffffffff81000100 t do_unlinkat.cold\n"
 			       "ffffffff81000200 t vfs_unlink.part.0\n"
 			       "ffffffff81000300 t vfs_unlink\n"

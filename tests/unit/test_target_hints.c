@@ -1,0 +1,99 @@
+/*
+ * loader/target_hints: close names for a missing kernel function (compiler-made copies,
+ * other syscall wrappers, names containing it; text symbols only) and a missing tracepoint
+ * (the event in another category, similar events of the category), from files made here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "loader/target_hints.h"
+#include "testbin.h"
+#include "testlib.h"
+
+static const char kallsyms[] = "ffffffff81000000 T _stext\n"
+			       "ffffffff81000008 t __pfx_do_thing.isra.0\n"
+			       "ffffffff81000010 t do_thing.isra.0\n"
+			       "ffffffff81000020 t do_thing.cold\n"
+			       "ffffffff81000030 T undo_thing_now\n"
+			       "ffffffff81000040 D do_thing_data\n"
+			       "ffffffff81000050 T __x64_sys_openat\n"
+			       "ffffffff81000060 T __ia32_sys_openat\n"
+			       "ffffffff81000070 t do_sys_openat2\n"
+			       "ffffffff81000080 T vfs_read\n"
+			       "ffffffffc0000000 t mod_thing\t[mod]\n";
+
+static char ks[512];
+
+START_TEST(kernel_function_variants)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	ck_assert_int_eq(hint_kernel_func(ks, "do_thing", &sb, 5), 0);
+	/* copies first, then names containing it; data symbols never */
+	ck_assert_str_eq(sb_str(&sb), "do_thing.isra.0, do_thing.cold, undo_thing_now");
+	sb_reset(&sb);
+	ck_assert_int_eq(hint_kernel_func(ks, "do_thing", &sb, 1), 0);
+	ck_assert_str_eq(sb_str(&sb), "do_thing.isra.0");
+	sb_reset(&sb);
+	ck_assert_int_eq(hint_kernel_func(ks, "sys_openat", &sb, 5), 0);
+	/* wrappers of the same syscall before other names containing it */
+	ck_assert_str_eq(sb_str(&sb), "__x64_sys_openat, __ia32_sys_openat, do_sys_openat2");
+	sb_reset(&sb);
+	ck_assert_int_eq(hint_kernel_func(ks, "__arm64_sys_openat", &sb, 5), 0);
+	ck_assert_str_eq(sb_str(&sb), "__x64_sys_openat, __ia32_sys_openat");
+	sb_reset(&sb);
+	ck_assert_int_eq(hint_kernel_func(ks, "vfs_read", &sb, 5), 1);
+	ck_assert_int_eq(hint_kernel_func(ks, "mod_thing", &sb, 5), 1);
+	sb_reset(&sb);
+	ck_assert_int_eq(hint_kernel_func(ks, "nothing_like_it", &sb, 5), 0);
+	ck_assert_str_eq(sb_str(&sb), "");
+	ck_assert_int_eq(hint_kernel_func("/nonexistent/kallsyms", "x", &sb, 5), -ENOENT);
+	sb_free(&sb);
+}
+END_TEST
+
+START_TEST(tracepoint_variants)
+{
+	char ev[512];
+	struct strbuf sb = STRBUF_INIT;
+
+	testbin_path(ev, sizeof(ev), "events");
+	ck_assert_int_eq(hint_tracepoint(ev, "sched", "sched_switch", &sb, 5), 1);
+	ck_assert_int_eq(hint_tracepoint(ev, "syscalls", "sched_switch", &sb, 5), 0);
+	ck_assert_str_eq(sb_str(&sb), "sched/sched_switch");
+	sb_reset(&sb);
+	ck_assert_int_eq(hint_tracepoint(ev, "sched", "switch", &sb, 5), 0);
+	ck_assert_str_eq(sb_str(&sb), "sched/sched_switch");
+	sb_reset(&sb);
+	ck_assert_int_eq(hint_tracepoint(ev, "syscalls", "sys_enter_open", &sb, 5), 0);
+	ck_assert_str_eq(sb_str(&sb), "syscalls/sys_enter_openat");
+	sb_reset(&sb);
+	ck_assert_int_eq(hint_tracepoint(ev, "nosuch", "nothing", &sb, 5), 0);
+	ck_assert_str_eq(sb_str(&sb), "");
+	ck_assert_int_eq(hint_tracepoint("/nonexistent/events", "a", "b", &sb, 5), -ENOENT);
+	sb_free(&sb);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("target_hints");
+	TCase *tc = tcase_create("target_hints");
+	int ret;
+
+	snprintf(ks, sizeof(ks), "%s", testbin_write("kallsyms", kallsyms));
+	if (testbin_sh("mkdir -p events/sched/sched_switch events/sched/sched_wakeup "
+		       "events/syscalls/sys_enter_openat events/syscalls/sys_exit_openat && "
+		       "touch events/sched/enable")) {
+		fprintf(stderr, "making the events tree failed\n");
+		return 1;
+	}
+	tcase_add_test(tc, kernel_function_variants);
+	tcase_add_test(tc, tracepoint_variants);
+	suite_add_tcase(s, tc);
+	ret = test_run_suite(s);
+	testbin_cleanup();
+	return ret;
+}
