@@ -150,7 +150,8 @@ static int kernel_btf(uint32_t btf_id, struct btf **out, struct btf **base,
 	if (r == 0) {
 		uint32_t size = info.btf_size;
 
-		buf = malloc(size);
+		/* zeroed: valgrind does not model bpf(2) filling it */
+		buf = calloc(1, size ? size : 1);
 		if (!buf) {
 			r = rb_errorf(err, ENOMEM, "BTF id %u: out of memory for %u bytes", btf_id,
 				      size);
