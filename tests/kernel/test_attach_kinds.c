@@ -27,6 +27,7 @@
 #include "bpf/sys.h"
 #include "rawbpf.h"
 #include "testlib.h"
+#include "testload.h"
 
 volatile int rb_sink;
 
@@ -34,49 +35,6 @@ __attribute__((noinline, used)) long rb_attach_target(long x)
 {
 	rb_sink = (int)x;
 	return x * 2 + 1;
-}
-
-struct loaded_obj {
-	struct rb_object *obj;
-	struct rb_prepared *pp;
-	struct rb_loaded *l;
-};
-
-static void load(struct loaded_obj *o, const char *name)
-{
-	struct rb_error e = { 0 };
-	char path[512];
-	int r;
-
-	memset(o, 0, sizeof(*o));
-	test_sample_path(path, sizeof(path), name);
-	r = rb_object_open(path, NULL, &o->obj, &e);
-	if (r == 0)
-		r = rb_object_prepare(o->obj, NULL, &o->pp, &e);
-	if (r == 0)
-		r = rb_object_load(o->obj, o->pp, NULL, &o->l, &e);
-	ck_assert_msg(r == 0, "%s: %s", name, e.msg);
-}
-
-static void unload(struct loaded_obj *o)
-{
-	rb_loaded_free(o->l);
-	rb_prepared_free(o->pp);
-	rb_object_close(o->obj);
-}
-
-static int map_fd(const struct rb_loaded *l, const char *suffix)
-{
-	struct rb_loaded_map_info mi;
-	size_t n = strlen(suffix);
-
-	for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
-		ck_assert_int_eq(rb_loaded_map(l, i, &mi), 0);
-		if (strlen(mi.name) >= n && !strcmp(mi.name + strlen(mi.name) - n, suffix))
-			return mi.fd;
-	}
-	ck_abort_msg("no map ending in %s", suffix);
-	return -1;
 }
 
 static void result(const struct rb_loaded *l, size_t i, struct rb_attach_result *ar)
@@ -108,7 +66,7 @@ START_TEST(uprobe_by_target_and_pid)
 	snprintf(t1, sizeof(t1), "func_entry=%s:rb_attach_target", self);
 	snprintf(t2, sizeof(t2), "func_return=%s:rb_attach_target", self);
 	ao.pid = (int)pid;
-	load(&o, "uprobe.bpf.o");
+	test_load(&o, "uprobe.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 2, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -124,17 +82,17 @@ START_TEST(uprobe_by_target_and_pid)
 	ck_assert_int_eq(waitpid(child, &status, 0), child);
 	for (long i = 1; i <= 3; i++)
 		rb_attach_target(i * 100);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "stats"), &pid, &st, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "stats"), &pid, &st, 0), 0);
 	ck_assert_int_eq(st.calls, 3);
 	ck_assert_int_eq(st.returns, 3);
 	ck_assert_int_eq(st.last_arg, 300);
 	ck_assert_int_eq(st.last_ret, 601);
-	ck_assert_int_ne(sys_map_lookup_elem(map_fd(o.l, "stats"), &child, &st, 0), 0);
+	ck_assert_int_ne(sys_map_lookup_elem(test_map_fd_suffix(o.l, "stats"), &child, &st, 0), 0);
 	rb_loaded_detach(o.l);
 	rb_attach_target(5); /* detached: not counted */
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "stats"), &pid, &st, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "stats"), &pid, &st, 0), 0);
 	ck_assert_int_eq(st.calls, 3);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -144,14 +102,14 @@ START_TEST(uprobe_without_target_is_named)
 	struct rb_error e = { 0 };
 	struct loaded_obj o;
 
-	load(&o, "uprobe.bpf.o");
+	test_load(&o, "uprobe.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach(o.l, &e), -EINVAL);
 	ck_assert_str_eq(e.msg, "program 'func_entry': section 'uprobe' names no binary:function; "
 				"give one with --attach func_entry=BINARY:FUNC");
 	result(o.l, 0, &ar);
 	ck_assert(!ar.attached);
 	ck_assert_int_eq(ar.err, -EINVAL);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -162,11 +120,11 @@ START_TEST(kprobe_refusal_names_the_feature)
 	struct loaded_obj o;
 	int r;
 
-	load(&o, "kprobe.bpf.o");
+	test_load(&o, "kprobe.bpf.o");
 	r = rb_loaded_attach(o.l, &e);
 	if (r >= 0) {
 		rb_loaded_detach(o.l);
-		unload(&o);
+		test_unload(&o);
 		return; /* a kernel with kprobes: attached, nothing to refuse */
 	}
 	ck_assert_int_eq(r, -EOPNOTSUPP);
@@ -175,7 +133,7 @@ START_TEST(kprobe_refusal_names_the_feature)
 	result(o.l, 0, &ar);
 	ck_assert(!ar.attached);
 	ck_assert_msg(!strcmp(ar.target, "kprobe do_unlinkat"), "%s", ar.target);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -221,14 +179,14 @@ START_TEST(kprobe_missing_function_names_its_copies)
 	if (!copy[0])
 		test_skip("no .isra.0 copy without its base name in kallsyms");
 	snprintf(t, sizeof(t), "unlink_entry=%s", base);
-	load(&o, "kprobe.bpf.o");
+	test_load(&o, "kprobe.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENOENT);
 	ck_assert_msg(strstr(e.msg, "program 'unlink_entry': kernel function '") == e.msg, "%s",
 		      e.msg);
 	ck_assert_msg(strstr(e.msg, "' is not in /proc/kallsyms"), "%s", e.msg);
 	ck_assert_msg(strstr(e.msg, "; close: ") && strstr(e.msg, copy), "%s (want %s)", e.msg,
 		      copy);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -326,7 +284,7 @@ static void xdp_on_veth(bool generic)
 	int r;
 
 	net_setup();
-	load(&o, "xdp_count.bpf.o");
+	test_load(&o, "xdp_count.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -334,11 +292,11 @@ static void xdp_on_veth(bool generic)
 	ck_assert_str_eq(ar.note, "BPF link");
 	ck_assert_uint_gt(ar.link_id, 0);
 	send_from_peer(5, 64);
-	ck_assert_int_eq(percpu_sum(map_fd(o.l, "packets"), IPPROTO_UDP), 5);
+	ck_assert_int_eq(percpu_sum(test_map_fd_suffix(o.l, "packets"), IPPROTO_UDP), 5);
 	rb_loaded_detach(o.l);
 	send_from_peer(2, 64);
-	ck_assert_int_eq(percpu_sum(map_fd(o.l, "packets"), IPPROTO_UDP), 5);
-	unload(&o);
+	ck_assert_int_eq(percpu_sum(test_map_fd_suffix(o.l, "packets"), IPPROTO_UDP), 5);
+	test_unload(&o);
 	net_teardown();
 }
 
@@ -360,13 +318,13 @@ START_TEST(xdp_needs_an_interface)
 	struct rb_error e = { 0 };
 	struct loaded_obj o;
 
-	load(&o, "xdp_count.bpf.o");
+	test_load(&o, "xdp_count.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach(o.l, &e), -EINVAL);
 	ck_assert_str_eq(e.msg, "program 'count_packets': section 'xdp' attaches to a network "
 				"interface: give one with --ifname IF");
 	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENODEV);
 	ck_assert_msg(strstr(e.msg, "no network interface named 'rb_no_such_if'"), "%s", e.msg);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -382,7 +340,7 @@ START_TEST(tcx_ingress_counts)
 	int r;
 
 	net_setup();
-	load(&o, "tcx_count.bpf.o");
+	test_load(&o, "tcx_count.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -393,12 +351,12 @@ START_TEST(tcx_ingress_counts)
 	else
 		ck_assert_str_eq(ar.target, "tcx ingress va");
 	send_from_peer(4, 100);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, ".bss"), &zero, bss, 0), 0);
 	/* ARP may add packets; our 4 datagrams are 100 + 8 + 20 + 14 bytes each */
 	ck_assert_uint_ge(bss[0], 4);
 	ck_assert_uint_ge(bss[1], 4 * 142);
 	rb_loaded_detach(o.l);
-	unload(&o);
+	test_unload(&o);
 	net_teardown();
 }
 END_TEST
@@ -423,7 +381,7 @@ static void tc_netlink_on_veth(bool qdisc_there)
 	if (qdisc_there)
 		sh("tc qdisc add dev va clsact");
 	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), qdisc_there);
-	load(&o, "tcx_count.bpf.o");
+	test_load(&o, "tcx_count.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -433,19 +391,19 @@ static void tc_netlink_on_veth(bool qdisc_there)
 	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 1);
 	ck_assert_int_eq(nl_tc_count_filters(idx, true, &e), 0);
 	send_from_peer(4, 100);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, ".bss"), &zero, bss, 0), 0);
 	ck_assert_uint_ge(bss[0], 4);
 	ck_assert_uint_ge(bss[1], 4 * 142);
 	rb_loaded_detach(o.l);
 	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 0);
 	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), qdisc_there);
 	bss[0] = 0;
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, ".bss"), &zero, bss, 0), 0);
 	r = (int)bss[0];
 	send_from_peer(3, 100); /* detached: not counted */
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, ".bss"), &zero, bss, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, ".bss"), &zero, bss, 0), 0);
 	ck_assert_int_eq((int)bss[0], r);
-	unload(&o);
+	test_unload(&o);
 	net_teardown();
 }
 
@@ -474,7 +432,7 @@ START_TEST(tc_netlink_direction_from_target)
 
 	net_setup();
 	idx = (int)if_nametoindex("va");
-	load(&o, "tcx_count.bpf.o");
+	test_load(&o, "tcx_count.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -484,7 +442,7 @@ START_TEST(tc_netlink_direction_from_target)
 	rb_loaded_detach(o.l);
 	ck_assert_int_eq(nl_tc_count_filters(idx, true, &e), 0);
 	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 0);
-	unload(&o);
+	test_unload(&o);
 	net_teardown();
 }
 END_TEST
@@ -531,21 +489,21 @@ START_TEST(sk_lookup_counts_on_the_netns)
 	sh("ip link set lo up");
 	rx = udp_bound(&port);
 	key = port;
-	load(&o, "sk_lookup.bpf.o");
+	test_load(&o, "sk_lookup.bpf.o");
 	r = rb_loaded_attach(o.l, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
 	ck_assert_str_eq(ar.target, "netns /proc/self/ns/net");
 	ck_assert_str_eq(ar.note, "BPF link");
 	udp_send(port, 3);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "lookups"), &key, &n, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "lookups"), &key, &n, 0), 0);
 	ck_assert_uint_eq(n, 3);
 	rb_loaded_detach(o.l);
 	udp_send(port, 2); /* detached: not counted */
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "lookups"), &key, &n, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "lookups"), &key, &n, 0), 0);
 	ck_assert_uint_eq(n, 3);
 	close(rx);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -570,7 +528,7 @@ START_TEST(sockmap_programs_see_the_data)
 	if (unshare(CLONE_NEWNET) < 0)
 		test_skip("no network namespaces (unshare CLONE_NEWNET)");
 	sh("ip link set lo up");
-	load(&o, "sockmap.bpf.o");
+	test_load(&o, "sockmap.bpf.o");
 	r = rb_loaded_attach(o.l, &e);
 	ck_assert_msg(r == 2, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -590,7 +548,7 @@ START_TEST(sockmap_programs_see_the_data)
 	setsockopt(cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	v = (uint32_t)cli;
-	ck_assert_int_eq(sys_map_update_elem(map_fd(o.l, "socks"), &k0, &v, 0), 0);
+	ck_assert_int_eq(sys_map_update_elem(test_map_fd_suffix(o.l, "socks"), &k0, &v, 0), 0);
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(send(cli, "hello", 5, 0), 5);
 	while (got < 15) {
@@ -602,8 +560,8 @@ START_TEST(sockmap_programs_see_the_data)
 	ck_assert_int_eq(send(srv, "abcd", 4, 0), 4);
 	ck_assert_int_eq(recv(cli, buf, sizeof(buf), 0), 4); /* passed on to the socket */
 	ck_assert_int_eq(memcmp(buf, "abcd", 4), 0);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "io"), &k0, &sent, 0), 0);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "io"), &k1, &recvd, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "io"), &k0, &sent, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "io"), &k1, &recvd, 0), 0);
 	ck_assert_uint_eq(sent.count, 3);
 	ck_assert_uint_eq(sent.bytes, 15);
 	ck_assert_uint_ge(recvd.count, 1);
@@ -612,7 +570,7 @@ START_TEST(sockmap_programs_see_the_data)
 	close(cli);
 	close(srv);
 	close(lsn);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -623,11 +581,11 @@ START_TEST(sockmap_target_must_be_a_sockmap)
 	struct rb_error e = { 0 };
 	struct loaded_obj o;
 
-	load(&o, "sockmap.bpf.o");
+	test_load(&o, "sockmap.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -EINVAL);
 	ck_assert_str_eq(e.msg, "program 'on_send': map 'io' is not a sockmap or sockhash");
 	rb_loaded_detach(o.l);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -699,7 +657,7 @@ START_TEST(sockops_sees_both_ends_establish)
 	sh("ip link set lo up");
 	cg_setup();
 	ao.cgroup = cg_dir;
-	load(&o, "sockops.bpf.o");
+	test_load(&o, "sockops.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -713,9 +671,9 @@ START_TEST(sockops_sees_both_ends_establish)
 	ck_assert_int_eq(connect(cli, (struct sockaddr *)&a, sizeof(a)), 0);
 	srv = accept(lsn, NULL, NULL);
 	ck_assert_int_ge(srv, 0);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_connect, &n_connect, 0), 0);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_active, &n_active, 0), 0);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "ops"), &k_passive, &n_passive, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "ops"), &k_connect, &n_connect, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "ops"), &k_active, &n_active, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "ops"), &k_passive, &n_passive, 0), 0);
 	ck_assert_uint_eq(n_connect, 1);
 	ck_assert_uint_eq(n_active, 1);
 	ck_assert_uint_eq(n_passive, 1);
@@ -723,7 +681,7 @@ START_TEST(sockops_sees_both_ends_establish)
 	close(cli);
 	close(srv);
 	close(lsn);
-	unload(&o);
+	test_unload(&o);
 	cg_teardown();
 }
 END_TEST
@@ -746,7 +704,7 @@ START_TEST(cgroup_skb_counts_both_ways)
 	sh("ip link set lo up");
 	cg_setup();
 	ao.cgroup = cg_dir;
-	load(&o, "cgroup_skb.bpf.o");
+	test_load(&o, "cgroup_skb.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 2, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -767,13 +725,13 @@ START_TEST(cgroup_skb_counts_both_ways)
 	}
 	close(rx);
 	close(tx);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "traffic"), &k_in, &in, 0), 0);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "traffic"), &k_out, &out, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "traffic"), &k_in, &in, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "traffic"), &k_out, &out, 0), 0);
 	ck_assert_int_eq(out.packets, 3);
 	ck_assert_int_eq(in.packets, 3);
 	ck_assert_uint_ge(out.bytes, 3 * (sizeof(buf) + 8));
 	rb_loaded_detach(o.l);
-	unload(&o);
+	test_unload(&o);
 	cg_teardown();
 }
 END_TEST
@@ -783,10 +741,10 @@ START_TEST(cgroup_needs_a_path)
 	struct rb_error e = { 0 };
 	struct loaded_obj o;
 
-	load(&o, "cgroup_skb.bpf.o");
+	test_load(&o, "cgroup_skb.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach(o.l, &e), -EINVAL);
 	ck_assert_msg(strstr(e.msg, "give a cgroup v2 directory with --cgroup PATH"), "%s", e.msg);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -801,7 +759,7 @@ START_TEST(iter_task_lists_our_pid)
 	int r, fd;
 
 	ck_assert_ptr_nonnull(buf);
-	load(&o, "iter_task.bpf.o");
+	test_load(&o, "iter_task.bpf.o");
 	r = rb_loaded_attach(o.l, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	result(o.l, 0, &ar);
@@ -820,7 +778,7 @@ START_TEST(iter_task_lists_our_pid)
 	rb_loaded_detach(o.l);
 	ck_assert_int_eq(rb_loaded_iter_open(o.l, 0, &e), -EINVAL);
 	ck_assert_str_eq(e.msg, "program 'list_tasks' is not an attached iterator");
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 

@@ -17,6 +17,7 @@
 #include "bpf/sys.h"
 #include "rawbpf.h"
 #include "testlib.h"
+#include "testload.h"
 
 volatile long rb_sink;
 
@@ -49,56 +50,6 @@ struct multi_stats {
 	int64_t ret_sum;
 };
 
-struct loaded_obj {
-	struct rb_object *obj;
-	struct rb_prepared *pp;
-	struct rb_loaded *l;
-};
-
-static void load(struct loaded_obj *o, const char *name)
-{
-	struct rb_error e = {0};
-	char path[512];
-	int r;
-
-	memset(o, 0, sizeof(*o));
-	test_sample_path(path, sizeof(path), name);
-	r = rb_object_open(path, NULL, &o->obj, &e);
-	if (r == 0)
-		r = rb_object_prepare(o->obj, NULL, &o->pp, &e);
-	if (r == 0)
-		r = rb_object_load(o->obj, o->pp, NULL, &o->l, &e);
-	ck_assert_msg(r == 0, "%s: %s", name, e.msg);
-}
-
-static void unload(struct loaded_obj *o)
-{
-	rb_loaded_free(o->l);
-	rb_prepared_free(o->pp);
-	rb_object_close(o->obj);
-}
-
-static int map_fd(const struct rb_loaded *l, const char *name)
-{
-	struct rb_loaded_map_info mi;
-
-	for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
-		ck_assert_int_eq(rb_loaded_map(l, i, &mi), 0);
-		if (!strcmp(mi.name, name))
-			return mi.fd;
-	}
-	ck_abort_msg("no map %s", name);
-	return -1;
-}
-
-static void self_exe(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-
-	ck_assert_int_gt(n, 0);
-	buf[n] = 0;
-}
-
 START_TEST(uprobe_multi_on_a_glob)
 {
 	char self[PATH_MAX], t1[PATH_MAX + 64], t2[PATH_MAX + 64];
@@ -111,11 +62,11 @@ START_TEST(uprobe_multi_on_a_glob)
 	uint32_t zero = 0;
 	int r;
 
-	self_exe(self, sizeof(self));
+	test_self_exe(self, sizeof(self));
 	snprintf(t1, sizeof(t1), "on_entry=%s:rb_multi_*", self);
 	snprintf(t2, sizeof(t2), "on_return=%s:rb_multi_t*", self);
 	ao.pid = (int)getpid();
-	load(&o, "uprobe_multi.bpf.o");
+	test_load(&o, "uprobe_multi.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 2, "attached %d: %s", r, e.msg);
 	ck_assert_int_eq(rb_loaded_attach_result(o.l, 0, &ar), 0);
@@ -129,16 +80,16 @@ START_TEST(uprobe_multi_on_a_glob)
 	rb_multi_two(20);
 	rb_multi_three(30);
 	rb_single(40); /* matches neither glob */
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "mstats"), &zero, &st, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd(o.l, "mstats"), &zero, &st, 0), 0);
 	ck_assert_uint_eq(st.calls, 3);
 	ck_assert_uint_eq(st.arg_sum, 60);
 	ck_assert_uint_eq(st.returns, 2);      /* two and three */
 	ck_assert_int_eq(st.ret_sum, 22 + 33); /* their return values */
 	rb_loaded_detach(o.l);
 	rb_multi_one(1000); /* detached: not counted */
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "mstats"), &zero, &st, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd(o.l, "mstats"), &zero, &st, 0), 0);
 	ck_assert_uint_eq(st.calls, 3);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -150,15 +101,15 @@ START_TEST(uprobe_multi_glob_matching_nothing)
 	struct rb_error e = {0};
 	struct loaded_obj o;
 
-	self_exe(self, sizeof(self));
+	test_self_exe(self, sizeof(self));
 	snprintf(t1, sizeof(t1), "on_entry=%s:*multi_thre", self);
-	load(&o, "uprobe_multi.bpf.o");
+	test_load(&o, "uprobe_multi.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENOENT);
 	ck_assert_msg(strstr(e.msg, "program 'on_entry': no function matching '*multi_thre' in "
 				    "the symbol tables of /"),
 		      "%s", e.msg);
 	ck_assert_msg(strstr(e.msg, "(close: rb_multi_three)"), "%s", e.msg);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -173,7 +124,7 @@ START_TEST(kprobe_multi_or_its_refusal)
 	char tmp[] = "/tmp/rb_kmulti_XXXXXX";
 	int r, fd;
 
-	load(&o, "kprobe_multi.bpf.o");
+	test_load(&o, "kprobe_multi.bpf.o");
 	r = rb_loaded_attach(o.l, &e);
 	ck_assert_int_eq(rb_loaded_attach_result(o.l, 0, &ar), 0);
 	ck_assert_msg(strstr(ar.target, "kprobe.multi do_unlinkat*") == ar.target, "%s", ar.target);
@@ -188,7 +139,7 @@ START_TEST(kprobe_multi_or_its_refusal)
 			      "%s", e.msg);
 		ck_assert_msg(strstr(e.msg, "this kernel has no kprobe_multi link"), "%s", e.msg);
 		ck_assert(!ar.attached);
-		unload(&o);
+		test_unload(&o);
 		return;
 	}
 	ck_assert_int_eq(r, 1);
@@ -196,10 +147,10 @@ START_TEST(kprobe_multi_or_its_refusal)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	ck_assert_int_eq(unlink(tmp), 0);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "unlinks"), &zero, &n, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd(o.l, "unlinks"), &zero, &n, 0), 0);
 	ck_assert_uint_ge(n, 1);
 	rb_loaded_detach(o.l);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 

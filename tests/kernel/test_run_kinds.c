@@ -16,48 +16,7 @@
 
 #include "rawbpf.h"
 #include "testlib.h"
-
-struct loaded_obj {
-	struct rb_object *obj;
-	struct rb_prepared *pp;
-	struct rb_loaded *l;
-};
-
-static void load(struct loaded_obj *o, const char *name)
-{
-	struct rb_error e = {0};
-	char path[512];
-	int r;
-
-	memset(o, 0, sizeof(*o));
-	test_sample_path(path, sizeof(path), name);
-	r = rb_object_open(path, NULL, &o->obj, &e);
-	if (r == 0)
-		r = rb_object_prepare(o->obj, NULL, &o->pp, &e);
-	if (r == 0)
-		r = rb_object_load(o->obj, o->pp, NULL, &o->l, &e);
-	ck_assert_msg(r == 0, "%s: %s", name, e.msg);
-}
-
-static void unload(struct loaded_obj *o)
-{
-	rb_loaded_free(o->l);
-	rb_prepared_free(o->pp);
-	rb_object_close(o->obj);
-}
-
-static int map_fd(const struct rb_loaded *l, const char *name)
-{
-	struct rb_loaded_map_info mi;
-
-	for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
-		ck_assert_int_eq(rb_loaded_map(l, i, &mi), 0);
-		if (!strcmp(mi.name, name))
-			return mi.fd;
-	}
-	ck_abort_msg("no map %s", name);
-	return -1;
-}
+#include "testload.h"
 
 static double cpu_seconds(void)
 {
@@ -99,7 +58,7 @@ START_TEST(perf_event_samples_our_busy_loop)
 	uint64_t n, after;
 	int fd, r;
 
-	load(&o, "perf_event.bpf.o");
+	test_load(&o, "perf_event.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	ck_assert_int_eq(rb_loaded_attach_result(o.l, 0, &ar), 0);
@@ -107,7 +66,7 @@ START_TEST(perf_event_samples_our_busy_loop)
 		 sysconf(_SC_NPROCESSORS_ONLN));
 	ck_assert_str_eq(ar.target, want);
 	ck_assert(ar.attached);
-	fd = map_fd(o.l, "samples");
+	fd = test_map_fd(o.l, "samples");
 	busy(0.3); /* about 300 samples of this process at 999 Hz */
 	n = our_samples(fd);
 	ck_assert_msg(n >= 30, "only %llu samples of our busy loop", (unsigned long long)n);
@@ -117,7 +76,7 @@ START_TEST(perf_event_samples_our_busy_loop)
 	after = our_samples(fd);
 	ck_assert_msg(after == n, "samples still counted after detach: %llu -> %llu",
 		      (unsigned long long)n, (unsigned long long)after);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -130,16 +89,16 @@ START_TEST(perf_event_period)
 	struct loaded_obj o;
 	uint64_t n;
 
-	load(&o, "perf_event.bpf.o");
+	test_load(&o, "perf_event.bpf.o");
 	ck_assert_msg(rb_loaded_attach_opts(o.l, &ao, &e) == 1, "%s", e.msg);
 	ck_assert_int_eq(rb_loaded_attach_result(o.l, 0, &ar), 0);
 	ck_assert_msg(strstr(ar.target, "perf_event cpu-clock every 10000000 ns, "), "%s",
 		      ar.target);
 	busy(0.3);
-	n = our_samples(map_fd(o.l, "samples"));
+	n = our_samples(test_map_fd(o.l, "samples"));
 	ck_assert_msg(n >= 10 && n <= 60, "%llu samples in 0.3 s at 100 a second",
 		      (unsigned long long)n);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -152,7 +111,7 @@ START_TEST(syscall_program_runs_once)
 	const unsigned char ctx[] = {7, 0, 0, 0, 3, 0, 0, 0};
 	uint64_t sum;
 
-	load(&o, "syscall_prog.bpf.o");
+	test_load(&o, "syscall_prog.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach(o.l, &e), 0);
 	ck_assert_int_eq(rb_loaded_attach_result(o.l, 0, &ar), 0);
 	ck_assert(!ar.attached);
@@ -175,7 +134,7 @@ START_TEST(syscall_program_runs_once)
 	ck_assert_uint_eq(res.retval, 0);
 	ck_assert_str_eq(res.ctx_text, "{\"a\":0,\"b\":0,\"sum\":0}");
 	rb_syscall_run_free(&res);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -185,11 +144,11 @@ START_TEST(syscall_run_refuses_other_programs)
 	struct rb_error e = {0};
 	struct loaded_obj o;
 
-	load(&o, "perf_event.bpf.o");
+	test_load(&o, "perf_event.bpf.o");
 	ck_assert_int_eq(rb_loaded_prog_run_once(o.l, 0), RB_RUN_ONCE_NONE);
 	ck_assert_int_eq(rb_loaded_run_syscall(o.l, 0, NULL, 0, &res, &e), -EINVAL);
 	ck_assert_str_eq(e.msg, "program 'on_sample' is not a loaded syscall program");
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -232,7 +191,7 @@ START_TEST(event_reader_decodes_ringbuf_records)
 	int status;
 
 	ro.ctx = &s;
-	load(&o, "ringbuf.bpf.o");
+	test_load(&o, "ringbuf.bpf.o");
 	ck_assert_msg(rb_loaded_attach(o.l, &e) == 1, "%s", e.msg);
 	ck_assert_msg(rb_event_reader_new(o.l, &ro, &r, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(rb_event_reader_map_count(r), 1);
@@ -256,7 +215,7 @@ START_TEST(event_reader_decodes_ringbuf_records)
 	ck_assert_uint_eq(st.records, (uint64_t)s.records);
 	ck_assert_uint_eq(st.discarded, 0);
 	rb_event_reader_free(r);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -314,7 +273,7 @@ START_TEST(event_reader_reports_perf_buffer_losses)
 	struct lost_seen s = { 0 };
 
 	ro.ctx = &s;
-	load(&o, "perfbuf.bpf.o");
+	test_load(&o, "perfbuf.bpf.o");
 	ck_assert_msg(rb_loaded_attach(o.l, &e) == 1, "%s", e.msg);
 	ck_assert_msg(rb_event_reader_new(o.l, &ro, &r, &e) == 0, "%s", e.msg);
 	run_true(120);
@@ -329,7 +288,7 @@ START_TEST(event_reader_reports_perf_buffer_losses)
 	/* a CPU's ring holds 24 records: what was not read was lost, not dropped silently */
 	ck_assert_msg(s.records >= 20, "only %d records", s.records);
 	rb_event_reader_free(r);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -341,13 +300,13 @@ START_TEST(event_reader_unknown_type)
 	struct rb_error e = {0};
 	struct loaded_obj o;
 
-	load(&o, "ringbuf.bpf.o");
+	test_load(&o, "ringbuf.bpf.o");
 	ck_assert_int_eq(rb_event_reader_new(o.l, &ro, &r, &e), -ENOENT);
 	ck_assert_ptr_null(r);
 	ck_assert_str_eq(e.msg, "--event-type 'struct nosuch': no struct or union of that name in "
 				"the object's BTF; its named structs: struct syscall_enter_ctx "
 				"(64 bytes), struct event (160 bytes)");
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 

@@ -17,6 +17,7 @@
 #include "bpf/sys.h"
 #include "rawbpf.h"
 #include "testlib.h"
+#include "testload.h"
 
 unsigned short rbu_args_semaphore __attribute__((unused, section(".probes")));
 unsigned short rbu_twice_semaphore __attribute__((unused, section(".probes")));
@@ -50,57 +51,6 @@ struct probe_stats {
 	int64_t last_arg0;
 };
 
-struct loaded_obj {
-	struct rb_object *obj;
-	struct rb_prepared *pp;
-	struct rb_loaded *l;
-};
-
-static void load(struct loaded_obj *o, const char *name)
-{
-	struct rb_error e = {0};
-	char path[512];
-	int r;
-
-	memset(o, 0, sizeof(*o));
-	test_sample_path(path, sizeof(path), name);
-	r = rb_object_open(path, NULL, &o->obj, &e);
-	if (r == 0)
-		r = rb_object_prepare(o->obj, NULL, &o->pp, &e);
-	if (r == 0)
-		r = rb_object_load(o->obj, o->pp, NULL, &o->l, &e);
-	ck_assert_msg(r == 0, "%s: %s", name, e.msg);
-}
-
-static void unload(struct loaded_obj *o)
-{
-	rb_loaded_free(o->l);
-	rb_prepared_free(o->pp);
-	rb_object_close(o->obj);
-}
-
-static int map_fd(const struct rb_loaded *l, const char *suffix)
-{
-	struct rb_loaded_map_info mi;
-	size_t n = strlen(suffix);
-
-	for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
-		ck_assert_int_eq(rb_loaded_map(l, i, &mi), 0);
-		if (strlen(mi.name) >= n && !strcmp(mi.name + strlen(mi.name) - n, suffix))
-			return mi.fd;
-	}
-	ck_abort_msg("no map ending in %s", suffix);
-	return -1;
-}
-
-static void self_exe(char *buf, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-
-	ck_assert_int_gt(n, 0);
-	buf[n] = 0;
-}
-
 /* Entries of a hash map (the ip-to-spec map). */
 static int count_keys(int fd)
 {
@@ -128,10 +78,10 @@ START_TEST(usdt_arguments_and_semaphore)
 	uint32_t zero = 0;
 	int r;
 
-	self_exe(self, sizeof(self));
+	test_self_exe(self, sizeof(self));
 	snprintf(t, sizeof(t), "on_args=%s:rbu:args", self);
 	ao.pid = (int)getpid();
-	load(&o, "usdt_args.bpf.o");
+	test_load(&o, "usdt_args.bpf.o");
 	ck_assert_uint_eq(rbu_args_semaphore, 0);
 	r = rb_loaded_attach_opts(o.l, &ao, &e);
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
@@ -143,20 +93,20 @@ START_TEST(usdt_arguments_and_semaphore)
 	for (long i = 1; i <= 3; i++)
 		if (rbu_args_semaphore)
 			fire_args(i, 4);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "seen"), &zero, &s, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "seen"), &zero, &s, 0), 0);
 	ck_assert_uint_eq(s.hits, 3);
 	ck_assert_int_eq(s.arg_cnt, 3);
 	ck_assert_int_eq(s.args[0], 3);
 	ck_assert_int_eq(s.args[1], -7);
 	ck_assert_int_eq(s.args[2], 304);
 	/* with --pid the run-time address of the site is known: the ip map has it too */
-	ck_assert_int_eq(count_keys(map_fd(o.l, "__bpf_usdt_ip_to_spec_id")), 1);
+	ck_assert_int_eq(count_keys(test_map_fd_suffix(o.l, "__bpf_usdt_ip_to_spec_id")), 1);
 	rb_loaded_detach(o.l);
 	ck_assert_uint_eq(rbu_args_semaphore, 0);
 	fire_args(9, 9); /* detached: not counted */
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "seen"), &zero, &s, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "seen"), &zero, &s, 0), 0);
 	ck_assert_uint_eq(s.hits, 3);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -171,19 +121,19 @@ START_TEST(usdt_every_site)
 	uint32_t pid = (uint32_t)getpid();
 	int r;
 
-	self_exe(self, sizeof(self));
+	test_self_exe(self, sizeof(self));
 	snprintf(t, sizeof(t), "on_probe=%s:rbu:twice", self);
-	load(&o, "usdt.bpf.o");
+	test_load(&o, "usdt.bpf.o");
 	r = rb_loaded_attach_opts(o.l, &ao, &e); /* no --pid: every process */
 	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
 	twice_a(5);
 	twice_b(6);
 	twice_a(7);
-	ck_assert_int_eq(sys_map_lookup_elem(map_fd(o.l, "hits"), &pid, &st, 0), 0);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd_suffix(o.l, "hits"), &pid, &st, 0), 0);
 	ck_assert_uint_eq(st.hits, 3);
 	ck_assert_int_eq(st.last_arg0, 7);
 	rb_loaded_detach(o.l);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -196,9 +146,9 @@ START_TEST(usdt_missing_probe_names_what_exists)
 	struct rb_error e = {0};
 	struct loaded_obj o;
 
-	self_exe(self, sizeof(self));
+	test_self_exe(self, sizeof(self));
 	snprintf(t, sizeof(t), "on_args=%s:rbu:nosuch", self);
-	load(&o, "usdt_args.bpf.o");
+	test_load(&o, "usdt_args.bpf.o");
 	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -ENOENT);
 	ck_assert_msg(strstr(e.msg, "program 'on_args': ") == e.msg, "%s", e.msg);
 	ck_assert_msg(strstr(e.msg, "no USDT probe rbu:nosuch in .note.stapsdt (it has "), "%s",
@@ -207,7 +157,7 @@ START_TEST(usdt_missing_probe_names_what_exists)
 	ck_assert_int_eq(rb_loaded_attach_result(o.l, 0, &ar), 0);
 	ck_assert(!ar.attached);
 	ck_assert_uint_eq(rbu_args_semaphore, 0);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
