@@ -15,6 +15,7 @@
 #include "btf/btf.h"
 #include "loader/obj_btf.h"
 #include "loader/object.h"
+#include "util/bytes.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 #include "util/trace.h"
@@ -82,28 +83,6 @@ static bool parse_number(const char *s, bool *neg, uint64_t *mag, bool *overflow
 	}
 	*mag = v;
 	return true;
-}
-
-/* Store v (two's complement) in size bytes at dst, host byte order. */
-static void store(uint8_t *dst, uint32_t size, uint64_t v)
-{
-	uint8_t u8 = (uint8_t)v;
-	uint16_t u16 = (uint16_t)v;
-	uint32_t u32 = (uint32_t)v;
-
-	switch (size) {
-	case 1:
-		memcpy(dst, &u8, 1);
-		break;
-	case 2:
-		memcpy(dst, &u16, 2);
-		break;
-	case 4:
-		memcpy(dst, &u32, 4);
-		break;
-	default:
-		memcpy(dst, &v, 8);
-	}
 }
 
 /*
@@ -179,17 +158,17 @@ static int set_int(struct setvar *s, const struct btf *btf, const struct btf_typ
 			x = 0;
 		else
 			return refuse(s, EINVAL, "a bool takes true, false, 1 or 0");
-		store(dst, t->size, x);
+		bytes_store_uint(dst, t->size, x);
 		return 0;
 	}
 	if (is_char_int(btf, t)) {
 		/* 'c' (quoted) or a single non-digit character; otherwise a number */
 		if (v[0] == '\'' && v[1] && v[2] == '\'' && !v[3]) {
-			store(dst, 1, (uint8_t)v[1]);
+			bytes_store_uint(dst, 1, (uint8_t)v[1]);
 			return 0;
 		}
 		if (v[0] && !v[1] && !(v[0] >= '0' && v[0] <= '9')) {
-			store(dst, 1, (uint8_t)v[0]);
+			bytes_store_uint(dst, 1, (uint8_t)v[0]);
 			return 0;
 		}
 		snprintf(what, sizeof(what), "a %s char (a 'c' or a number)",
@@ -201,7 +180,7 @@ static int set_int(struct setvar *s, const struct btf *btf, const struct btf_typ
 	r = parse_int(s, v, t->size, is_signed, what, &x);
 	if (r)
 		return r;
-	store(dst, t->size, x);
+	bytes_store_uint(dst, t->size, x);
 	return 0;
 }
 
@@ -217,7 +196,7 @@ static int set_enum(struct setvar *s, const struct btf *btf, const struct btf_ty
 		return refuse(s, EOPNOTSUPP, "enums of this size cannot be set");
 	for (uint32_t i = 0; i < btf_vlen(t); i++) {
 		if (!strcmp(btf_str(btf, btf_enum_name_off(t, i)), s->value)) {
-			store(dst, t->size, btf_enum_value(t, i));
+			bytes_store_uint(dst, t->size, btf_enum_value(t, i));
 			return 0;
 		}
 	}
@@ -226,7 +205,7 @@ static int set_enum(struct setvar *s, const struct btf *btf, const struct btf_ty
 		r = parse_int(s, s->value, t->size, is_signed, what, &x);
 		if (r)
 			return r;
-		store(dst, t->size, x);
+		bytes_store_uint(dst, t->size, x);
 		return 0;
 	}
 	for (uint32_t i = 0; i < btf_vlen(t) && i < 16; i++)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "relo/kconfig.h"
+#include "util/bytes.h"
 #include "util/err.h"
 
 static bool starts(const char *p, const char *end, const char *s, size_t n)
@@ -48,29 +49,6 @@ static int bad(const struct relo_kcfg_var *v, const char *what, struct rb_error 
 			 (int)(vlen > 64 ? 64 : vlen), val, why);
 }
 
-static void put_le(uint8_t *dst, uint64_t num, uint32_t size)
-{
-	uint8_t u8 = (uint8_t)num;
-	uint16_t u16 = (uint16_t)num;
-	uint32_t u32 = (uint32_t)num;
-
-	/* Host order: the map is written on this machine. */
-	switch (size) {
-	case 1:
-		memcpy(dst, &u8, 1);
-		break;
-	case 2:
-		memcpy(dst, &u16, 2);
-		break;
-	case 4:
-		memcpy(dst, &u32, 4);
-		break;
-	default:
-		memcpy(dst, &num, 8);
-		break;
-	}
-}
-
 static bool num_fits(const struct relo_kcfg_var *v, uint64_t num)
 {
 	uint32_t bits = v->size * 8;
@@ -105,7 +83,7 @@ int relo_kconfig_store_num(const struct relo_kcfg_var *v, uint64_t num, uint8_t 
 				 ") does not fit in %s%u byte(s)",
 				 what, v->name, num, num,
 				 v->type == RELO_KCFG_BOOL ? "a bool of " : "", v->size);
-	put_le(dst, num, v->size);
+	bytes_store_uint(dst, v->size, num);
 	return 0;
 }
 
@@ -120,7 +98,7 @@ static int store_tristate_char(const struct relo_kcfg_var *v, char c, uint8_t *d
 		dst[0] = c == 'y';
 		return 0;
 	case RELO_KCFG_TRISTATE:
-		put_le(dst, c == 'y' ? 1 : c == 'm' ? 2 : 0, v->size);
+		bytes_store_uint(dst, v->size, c == 'y' ? 1 : c == 'm' ? 2 : 0);
 		return 0;
 	case RELO_KCFG_CHAR:
 		dst[0] = (uint8_t)c;
