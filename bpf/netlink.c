@@ -76,8 +76,15 @@ static void ext_ack(const struct nlmsghdr *n, char *msg, size_t len)
 
 	if (!(n->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(n->nlmsg_flags & NLM_F_CAPPED))
+	if (n->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
+		return;
+	if (!(n->nlmsg_flags & NLM_F_CAPPED)) {
+		/* the echoed request: a length the reply cannot hold ends the search */
+		if (err->msg.nlmsg_len < NLMSG_HDRLEN ||
+		    err->msg.nlmsg_len - NLMSG_HDRLEN > n->nlmsg_len - NLMSG_HDRLEN - off)
+			return;
 		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
+	}
 	a = (const struct rtattr *)((const char *)NLMSG_DATA(n) + NLMSG_ALIGN(off));
 	while ((const char *)a + sizeof(*a) <= end && a->rta_len >= sizeof(*a) &&
 	       (const char *)a + a->rta_len <= end) {
@@ -248,13 +255,13 @@ int nl_tc_attach(int ifindex, bool egress, int prog_fd, const char *name, struct
 	/* priority 0: the kernel picks one, and tells it in the echo */
 	init_req(&r, RTM_NEWTFILTER, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO, ifindex,
 		 hook_parent(egress), 1, TC_H_MAKE(0, htons(ETH_P_ALL)));
-	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
+	ret = add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
 	opts = (struct rtattr *)((char *)&r + NLMSG_ALIGN(r.n.nlmsg_len));
-	add_attr(&r, TCA_OPTIONS | NLA_F_NESTED, NULL, 0);
-	add_attr(&r, TCA_BPF_FD, &fd, sizeof(fd));
+	ret = ret ?: add_attr(&r, TCA_OPTIONS | NLA_F_NESTED, NULL, 0);
+	ret = ret ?: add_attr(&r, TCA_BPF_FD, &fd, sizeof(fd));
 	if (name)
-		add_attr(&r, TCA_BPF_NAME, name, strlen(name) + 1);
-	ret = add_attr(&r, TCA_BPF_FLAGS, &flags, sizeof(flags));
+		ret = ret ?: add_attr(&r, TCA_BPF_NAME, name, strlen(name) + 1);
+	ret = ret ?: add_attr(&r, TCA_BPF_FLAGS, &flags, sizeof(flags));
 	opts->rta_len = (unsigned short)((char *)&r + r.n.nlmsg_len - (char *)opts);
 	snprintf(what, sizeof(what), "RTM_NEWTFILTER bpf da ifindex %d %s fd %d", ifindex, hook,
 		 prog_fd);

@@ -24,7 +24,7 @@ struct ringbuf_reader {
 long ringbuf_consume_ring(struct ringbuf_ring *r)
 {
 	unsigned long cons = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
-	long delivered = 0;
+	long delivered = 0, seen = 0, batch = r->batch ? r->batch : RINGBUF_BATCH;
 
 	for (;;) {
 		unsigned long prod = __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE);
@@ -54,6 +54,8 @@ long ringbuf_consume_ring(struct ringbuf_ring *r)
 			progress = true;
 			if (ret < 0)
 				return ret;
+			if (++seen >= batch)
+				goto done;
 		}
 		if (!progress)
 			break;

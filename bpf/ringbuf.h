@@ -31,11 +31,17 @@ struct ringbuf_ring {
 	void *cons_map, *prod_map;
 	size_t prod_map_len;
 	uint64_t discarded; /* records skipped because the program discarded them */
+	/* Most records per consume call (0: RINGBUF_BATCH), so that a program producing as
+	 * fast as we print cannot keep the caller from its signals and deadlines. */
+	uint32_t batch;
 };
 
+#define RINGBUF_BATCH 4096
+
 /*
- * Consume every complete record of one ring: returns the records delivered (>= 0), or the
- * callback's negative return. Stops at a busy record (it is the producer's next one).
+ * Consume the complete records of one ring, at most r->batch of them: returns the records
+ * delivered (>= 0), or the callback's negative return. Stops at a busy record (it is the
+ * producer's next one); what is left waits for the next call.
  */
 long ringbuf_consume_ring(struct ringbuf_ring *r);
 

@@ -227,8 +227,12 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 			ip = pr[i].addr;
 			have_ip = true;
 		} else if (po.pid > 0) {
+			/* the maps file names the file by its real path, not as it was given */
+			char real[PATH_MAX];
+			const char *mapped = realpath(path, real) ? real : path;
+
 			snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)po.pid);
-			have_ip = usdt_runtime_ip(maps, path, pr[i].file_off, &ip) == 0;
+			have_ip = usdt_runtime_ip(maps, mapped, pr[i].file_off, &ip) == 0;
 		}
 		if (ipmap >= 0 && have_ip) {
 			long key = (long)ip;

@@ -369,8 +369,12 @@ static long deliver_all(struct rb_event_reader *r, struct rb_error *err)
 			return r->cb_err ? r->cb_err : n;
 		total += n;
 	}
-	/* trace_pipe is drained every time: its poll wakeup may lag behind its contents */
-	while (r->tp) {
+	/*
+	 * trace_pipe is read every time (its poll wakeup may lag behind its contents), but at
+	 * most a batch of lines: a program printing as fast as we write (printk on write())
+	 * must not keep the caller from Ctrl-C and --duration.
+	 */
+	for (int batch = 0; r->tp && batch < 4096; batch++) {
 		char line[1024];
 		int len = trace_pipe_read_line(r->tp, line, sizeof(line), 0);
 

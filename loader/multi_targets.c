@@ -263,11 +263,20 @@ static int cmp_name(const void *a, const void *b)
 static int read_names(FILE *f, bool kallsyms, struct collect *c, struct rb_error *e)
 {
 	bool glob_has_dot = strchr(c->glob, '.') != NULL;
-	char line[512];
+	char line[1024]; /* a name (up to 511 bytes) with its address, type and module */
 
 	while (fgets(line, sizeof(line), f)) {
 		char *name = line, *end;
 		int r;
+
+		if (!strchr(line, '\n') && !feof(f)) {
+			/* longer than any real line: skip all of it, never half a name */
+			int ch;
+
+			while ((ch = fgetc(f)) != EOF && ch != '\n')
+				;
+			continue;
+		}
 
 		if (kallsyms) {
 			/* "<addr> <type> <name>[\t[module]]": text symbols only */

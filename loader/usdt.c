@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,9 +205,23 @@ static bool read_str(const unsigned char *desc, size_t len, size_t *pos, char *o
 	return true;
 }
 
+/* Keep why a probe cannot be used; the binary's other probes stay usable (returns 0). */
+static int __attribute__((format(printf, 3, 4)))
+probe_unusable(struct usdt_probe *pr, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(pr->why, sizeof(pr->why), fmt, ap);
+	va_end(ap);
+	pr->err = -err;
+	return 0;
+}
+
 static int parse_note(Elf *elf, const char *path, const unsigned char *desc, size_t len, bool is64,
 		      bool have_base, uint64_t base_addr, struct usdt_probe *pr, struct rb_error *e)
 {
+	struct rb_error pe = { 0 };
 	uint64_t note_base;
 	size_t pos = 0;
 	int n;
@@ -226,15 +241,17 @@ static int parse_note(Elf *elf, const char *path, const unsigned char *desc, siz
 			pr->sema_addr += base_addr - note_base;
 	}
 	if (uprobe_vaddr_to_offset(elf, pr->addr, &pr->file_off))
-		return rb_errorf(e, EINVAL, "%s: USDT %s:%s at 0x%llx is in no loadable segment",
-				 path, pr->provider, pr->name, (unsigned long long)pr->addr);
+		return probe_unusable(pr, EINVAL, "%s: USDT %s:%s at 0x%llx is in no loadable segment",
+				      path, pr->provider, pr->name, (unsigned long long)pr->addr);
 	if (pr->sema_addr && uprobe_vaddr_to_offset(elf, pr->sema_addr, &pr->sema_off))
-		return rb_errorf(e, EINVAL,
-				 "%s: USDT %s:%s semaphore at 0x%llx is in no loadable segment",
-				 path, pr->provider, pr->name, (unsigned long long)pr->sema_addr);
-	n = usdt_parse_args(pr->args_str, pr->args, USDT_MAX_ARGS, e);
+		return probe_unusable(pr, EINVAL,
+				      "%s: USDT %s:%s semaphore at 0x%llx is in no loadable segment",
+				      path, pr->provider, pr->name,
+				      (unsigned long long)pr->sema_addr);
+	n = usdt_parse_args(pr->args_str, pr->args, USDT_MAX_ARGS, &pe);
 	if (n < 0)
-		return rb_err_wrap(e, n, "%s: USDT %s:%s", path, pr->provider, pr->name);
+		return probe_unusable(pr, -n, "%s: USDT %s:%s: %s", path, pr->provider, pr->name,
+				      pe.msg);
 	pr->nargs = n;
 	return 0;
 }
@@ -349,6 +366,12 @@ int usdt_find(const char *path, const char *provider, const char *name, struct u
 		free(all);
 		return ret;
 	}
+	for (size_t i = 0; i < k; i++)
+		if (all[i].err) {
+			ret = rb_errorf(e, -all[i].err, "%s", all[i].why);
+			free(all);
+			return ret;
+		}
 	*probes = all;
 	*cnt = k;
 	return 0;

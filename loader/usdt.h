@@ -47,6 +47,13 @@ struct usdt_probe {
 	char args_str[256];
 	int nargs;
 	struct usdt_arg args[USDT_MAX_ARGS];
+	/*
+	 * A probe this loader cannot use (site or semaphore outside the loadable segments,
+	 * arguments it cannot read): -errno and why. It fails only an attach that picks it,
+	 * not the reading of the other probes of the binary.
+	 */
+	int err;
+	char why[256];
 };
 
 /*

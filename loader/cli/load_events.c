@@ -152,7 +152,8 @@ int load_parse_sampling(struct rb_attach_opts *ao, const char *flag, const char 
 
 	errno = 0;
 	n = strtoull(v, &end, 0);
-	if (errno || *end || !n || *v == '-' || (!strcmp(flag, "--freq") && n > 1000000)) {
+	if (errno || *end || !n || v[strspn(v, " \t")] == '-' ||
+	    (!strcmp(flag, "--freq") && n > 1000000)) {
 		cli_error("load: %s takes a positive number (%s), not '%s'", flag,
 			  strcmp(flag, "--freq") ? "nanoseconds between samples"
 						 : "samples a second",

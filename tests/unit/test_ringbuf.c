@@ -77,6 +77,25 @@ START_TEST(records_padding_and_positions)
 }
 END_TEST
 
+/* A batch bound: the rest waits for the next call, nothing is lost or repeated. */
+START_TEST(batch_bounds_one_call)
+{
+	struct fake f;
+
+	fake_init(&f);
+	f.r.batch = 1;
+	put(&f, 0, 0, "hello", 5);
+	put(&f, 16, 0, "abcdefghijkl", 12);
+	ck_assert_int_eq(ringbuf_consume_ring(&f.r), 1);
+	ck_assert_uint_eq(f.cons, 16);
+	ck_assert_int_eq(ringbuf_consume_ring(&f.r), 1);
+	ck_assert_uint_eq(f.sizes[1], 12);
+	ck_assert_uint_eq(f.cons, 40);
+	ck_assert_int_eq(ringbuf_consume_ring(&f.r), 0);
+	ck_assert_int_eq(f.n, 2);
+}
+END_TEST
+
 START_TEST(discarded_skipped_busy_stops)
 {
 	struct fake f;
@@ -139,6 +158,7 @@ int main(void)
 	TCase *tc = tcase_create("ringbuf");
 
 	tcase_add_test(tc, records_padding_and_positions);
+	tcase_add_test(tc, batch_bounds_one_call);
 	tcase_add_test(tc, discarded_skipped_busy_stops);
 	tcase_add_test(tc, record_wrapping_the_end_reads_contiguous);
 	tcase_add_test(tc, callback_stops_and_corrupt_length);

@@ -140,6 +140,28 @@ START_TEST(notes_of_a_built_program)
 }
 END_TEST
 
+/* A probe rawbpf cannot read fails only an attach that picks it, not its neighbours. */
+START_TEST(unreadable_probe_spares_the_others)
+{
+	struct usdt_probe *p = NULL;
+	struct rb_error e = {0};
+	char path[512], want[700];
+	size_t n = 0;
+
+	testbin_path(path, sizeof(path), "mixed");
+	ck_assert_msg(!usdt_find(path, "rbtest", "good", &p, &n, &e), "%s", e.msg);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(p[0].nargs, 1);
+	free(p);
+	p = NULL;
+	ck_assert_int_eq(usdt_find(path, "rbtest", "bad", &p, &n, &e), -EINVAL);
+	ck_assert_ptr_null(p);
+	snprintf(want, sizeof(want), "%s: USDT rbtest:bad: USDT argument 1 '-8@counter(%%rip)' is "
+		 "not a form rawbpf reads", path);
+	ck_assert_msg(!strncmp(e.msg, want, strlen(want)), "%s", e.msg);
+}
+END_TEST
+
 START_TEST(missing_probe_and_no_notes)
 {
 	struct usdt_probe *p = NULL;
@@ -334,11 +356,18 @@ int main(void)
 	must(testbin_sh("gcc -O2 -g0 -o target_pie target.c"), "gcc (PIE)");
 	must(testbin_sh("gcc -O2 -g0 -no-pie -o target_nopie target.c"), "gcc -no-pie");
 	must(testbin_sh("gcc -O2 -o plain plain.c"), "gcc plain");
+	/* gcc spells a global argument 'N@counter(%rip)', a form rawbpf does not read */
+	testbin_write("mixed.c", "#include <sys/sdt.h>\nlong counter;\n"
+				 "int main(int argc, char **argv) { (void)argv;\n"
+				 "DTRACE_PROBE1(rbtest, good, argc); DTRACE_PROBE1(rbtest, bad, counter);\n"
+				 "return 0; }\n");
+	must(testbin_sh("gcc -O2 -g0 -o mixed mixed.c"), "gcc mixed");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, args_every_form);
 	tcase_add_test(tc, args_errors);
 	tcase_add_test(tc, notes_of_a_built_program);
 	tcase_add_test(tc, missing_probe_and_no_notes);
+	tcase_add_test(tc, unreadable_probe_spares_the_others);
 	tcase_add_test(tc, corrupted_notes);
 	tcase_add_test(tc, spec_encoding);
 	tcase_add_test(tc, spec_layout_matches_btf);
