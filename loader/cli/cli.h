@@ -43,9 +43,17 @@ struct load_run_opts {
 	size_t ctx_len;
 	bool once_only;		       /* every loaded program ran once: no loop */
 };
-/* Stream records and printk lines (duration < 0: until stopped, 0: what is there);
- * returns an exit status. */
-int load_run_events(const struct rb_loaded *l, const struct load_run_opts *o);
+/*
+ * The readers of the object's ring buffers, perf buffers and bpf_printk lines, opened
+ * before attach so that nothing the programs produce is missed and an unknown --event-type
+ * stops the run before anything is attached (an exit status; said why on failure).
+ */
+struct rb_event_reader;
+int load_events_open(const struct rb_loaded *l, const struct load_run_opts *o,
+		     struct rb_event_reader **out);
+/* Stream records and printk lines (duration < 0: until stopped, 0: what is there), then
+ * free the reader; returns an exit status. */
+int load_run_events(struct rb_event_reader *r, const struct load_run_opts *o);
 /* Read iterators, run syscall programs; sets once_only; returns an exit status. */
 int load_run_once(const struct rb_loaded *l, struct load_run_opts *o);
 /* --freq HZ or --period NS for perf_event programs; -1 (said why) when malformed. */

@@ -236,6 +236,7 @@ int cmd_load(int argc, char **argv)
 	struct rb_object *obj = NULL;
 	struct rb_prepared *pp = NULL;
 	struct rb_loaded *l = NULL;
+	struct rb_event_reader *events = NULL;
 	int rc = EXIT_INVALID, r;
 
 	attach_flags_init(&af);
@@ -354,6 +355,10 @@ int cmd_load(int argc, char **argv)
 		goto fail;
 	if (log_file && write_logs(log_file, l) < 0)
 		goto out;
+	ro.duration = duration;
+	ro.json = json;
+	if (!no_attach && !pin && load_events_open(l, &ro, &events) != 0)
+		goto out;
 	if (!no_attach && rb_loaded_attach_opts(l, &af.opts, &e) < 0) {
 		cli_error("%s", e.msg);
 		goto out;
@@ -383,12 +388,11 @@ int cmd_load(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	ro.duration = duration;
-	ro.json = json;
 	if (!no_attach && load_run_once(l, &ro))
 		rc = EXIT_INVALID;
-	if (!no_attach && load_run_events(l, &ro))
+	if (events && load_run_events(events, &ro))
 		rc = EXIT_INVALID;
+	events = NULL;
 	rb_loaded_detach(l);
 	if (!json)
 		for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
@@ -401,6 +405,7 @@ int cmd_load(int argc, char **argv)
 fail:
 	cli_error("%s", e.msg);
 out:
+	rb_event_reader_free(events);
 	rb_loaded_free(l);
 	rb_prepared_free(pp);
 	rb_object_close(obj);

@@ -82,30 +82,40 @@ static double since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-int load_run_events(const struct rb_loaded *l, const struct load_run_opts *o)
+/* The printer outlives one call: the reader keeps a pointer to it. */
+static struct printer the_printer;
+
+int load_events_open(const struct rb_loaded *l, const struct load_run_opts *o,
+		     struct rb_event_reader **out)
 {
-	struct printer pr = {.quiet = o->json};
 	struct rb_event_reader_opts ro = {
 		.sz = sizeof(ro),
 		.on_event = on_event,
 		.on_lost = on_lost,
 		.on_line = on_line,
-		.ctx = &pr,
+		.ctx = &the_printer,
 		.event_type = o->event_type,
 	};
-	struct rb_event_reader *r = NULL;
+	struct rb_error e = {0};
+
+	the_printer = (struct printer){.quiet = o->json};
+	if (rb_event_reader_new(l, &ro, out, &e) < 0) {
+		cli_error("%s", e.msg);
+		return EXIT_INVALID;
+	}
+	if (rb_event_reader_printk_note(*out)[0])
+		cli_error("bpf_printk output will not be shown: %s",
+			  rb_event_reader_printk_note(*out));
+	return 0;
+}
+
+int load_run_events(struct rb_event_reader *r, const struct load_run_opts *o)
+{
 	struct rb_event_stats st;
 	struct rb_error e = {0};
 	struct timespec t0;
 	int rc = 0;
 
-	if (rb_event_reader_new(l, &ro, &r, &e) < 0) {
-		cli_error("%s", e.msg);
-		return EXIT_INVALID;
-	}
-	if (rb_event_reader_printk_note(r)[0])
-		cli_error("bpf_printk output will not be shown: %s",
-			  rb_event_reader_printk_note(r));
 	if (o->duration == 0 || o->once_only) {
 		/* nothing keeps running: show what is already there and stop */
 		if (rb_event_reader_poll(r, 0, &e) < 0)

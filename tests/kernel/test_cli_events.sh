@@ -73,4 +73,6 @@ set -- $sum
 [ $? -eq 1 ] || fail "unknown --event-type must exit 1"
 grep -q "^rawbpf: --event-type 'nosuch': no struct or union of that name in the object's BTF; its named structs: .*struct event (160 bytes)" \
 	"$ERR" || fail "unknown --event-type: wrong sentence"
+# checked before anything is attached: the load report (printed after attach) never comes
+! grep -q "attached" "$OUT" || fail "unknown --event-type: programs were attached first"
 exit 0
