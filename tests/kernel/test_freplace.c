@@ -20,38 +20,10 @@
 #include "bpf/sys.h"
 #include "rawbpf.h"
 #include "testlib.h"
+#include "testload.h"
 #include "util/err.h"
 
 static char fs[64], pin[128];
-
-struct loaded_obj {
-	struct rb_object *obj;
-	struct rb_prepared *pp;
-	struct rb_loaded *l;
-};
-
-static int load(struct loaded_obj *o, const char *name, const struct rb_load_opts *lo,
-		struct rb_error *e)
-{
-	char path[512];
-	int r;
-
-	memset(o, 0, sizeof(*o));
-	test_sample_path(path, sizeof(path), name);
-	r = rb_object_open(path, NULL, &o->obj, e);
-	if (r == 0)
-		r = rb_object_prepare(o->obj, NULL, &o->pp, e);
-	if (r == 0)
-		r = rb_object_load(o->obj, o->pp, lo, &o->l, e);
-	return r;
-}
-
-static void unload(struct loaded_obj *o)
-{
-	rb_loaded_free(o->l);
-	rb_prepared_free(o->pp);
-	rb_object_close(o->obj);
-}
 
 static int xdp_verdict(int prog_fd)
 {
@@ -68,7 +40,7 @@ static int load_with_target(struct loaded_obj *o, const char *target, struct rb_
 	struct rb_load_opts lo = {
 		.sz = sizeof(lo), .attach_targets = targets, .attach_target_cnt = target ? 1 : 0};
 
-	return load(o, "freplace.bpf.o", &lo, e);
+	return test_load_try(o, "freplace.bpf.o", &lo, e);
 }
 
 /* A private bpffs with freplace_target loaded and pinned under it; returns its prog fd. */
@@ -84,7 +56,7 @@ static int setup(struct loaded_obj *tgt)
 	ck_assert_int_eq(mkdir(fs, 0700), 0);
 	ck_assert_int_eq(mount("bpf", fs, "bpf", 0, NULL), 0);
 	snprintf(pin, sizeof(pin), "%s/fr", fs);
-	ck_assert_msg(load(tgt, "freplace_target.bpf.o", NULL, &e) == 0, "%s", e.msg);
+	ck_assert_msg(test_load_try(tgt, "freplace_target.bpf.o", NULL, &e) == 0, "%s", e.msg);
 	ck_assert_msg(rb_loaded_pin(tgt->l, pin, &e) == 0, "%s", e.msg);
 	ck_assert_int_eq(rb_loaded_prog(tgt->l, 0, &pi), 0);
 	ck_assert_int_eq(xdp_verdict(pi.fd), 2 /* XDP_PASS */);
@@ -93,7 +65,7 @@ static int setup(struct loaded_obj *tgt)
 
 static void teardown(struct loaded_obj *tgt)
 {
-	unload(tgt);
+	test_unload(tgt);
 	rb_unpin(pin, NULL);
 	umount(fs);
 	rmdir(fs);
@@ -111,26 +83,26 @@ START_TEST(freplace_target_errors)
 	ck_assert_int_eq(load_with_target(&o, NULL, &e), -EINVAL);
 	ck_assert_msg(strstr(e.msg, "name it with --attach new_verdict=PINNED_PROG[:FUNC]"), "%s",
 		      e.msg);
-	unload(&o);
+	test_unload(&o);
 	/* no such pin */
 	rb_err_clear(&e);
 	snprintf(t, sizeof(t), "new_verdict=%s/progs/nosuch", pin);
 	ck_assert_int_eq(load_with_target(&o, t, &e), -ENOENT);
 	ck_assert_msg(strstr(e.msg, "cannot open the pinned program '"), "%s", e.msg);
-	unload(&o);
+	test_unload(&o);
 	/* no such function: the ones the target has are listed */
 	rb_err_clear(&e);
 	snprintf(t, sizeof(t), "new_verdict=%s/progs/xdp_entry:nosuch", pin);
 	ck_assert_int_eq(load_with_target(&o, t, &e), -ENOENT);
 	ck_assert_msg(strstr(e.msg, "no function 'nosuch' in its BTF (it has: "), "%s", e.msg);
 	ck_assert_msg(strstr(e.msg, "pick_verdict") && strstr(e.msg, "xdp_entry"), "%s", e.msg);
-	unload(&o);
+	test_unload(&o);
 	/* the right target: resolved, then loaded or refused by the kernel itself */
 	rb_err_clear(&e);
 	snprintf(t, sizeof(t), "new_verdict=%s/progs/xdp_entry", pin);
 	if (load_with_target(&o, t, &e) < 0)
 		ck_assert_msg(strstr(e.msg, "program 'new_verdict' (EPERM)"), "%s", e.msg);
-	unload(&o);
+	test_unload(&o);
 	teardown(&tgt);
 }
 END_TEST
@@ -152,7 +124,7 @@ START_TEST(freplace_changes_the_verdict)
 	ck_assert_int_eq(xdp_verdict(tfd), 1 /* XDP_DROP: replaced */);
 	rb_loaded_detach(o.l);
 	ck_assert_int_eq(xdp_verdict(tfd), 2 /* XDP_PASS again */);
-	unload(&o);
+	test_unload(&o);
 	teardown(&tgt);
 }
 END_TEST

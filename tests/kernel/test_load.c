@@ -15,35 +15,7 @@
 #include "bpf/attach.h"
 #include "bpf/sys.h"
 #include "testlib.h"
-
-struct loaded_obj {
-	struct rb_object *obj;
-	struct rb_prepared *pp;
-	struct rb_loaded *l;
-};
-
-static int load_sample(const char *name, const struct rb_load_opts *lo, struct loaded_obj *o,
-		       struct rb_error *e)
-{
-	char path[512];
-	int r;
-
-	memset(o, 0, sizeof(*o));
-	test_sample_path(path, sizeof(path), name);
-	r = rb_object_open(path, NULL, &o->obj, e);
-	if (r == 0)
-		r = rb_object_prepare(o->obj, NULL, &o->pp, e);
-	if (r == 0)
-		r = rb_object_load(o->obj, o->pp, lo, &o->l, e);
-	return r;
-}
-
-static void unload(struct loaded_obj *o)
-{
-	rb_loaded_free(o->l);
-	rb_prepared_free(o->pp);
-	rb_object_close(o->obj);
-}
+#include "testload.h"
 
 static int prog_fd(const struct rb_loaded *l, const char *name)
 {
@@ -74,7 +46,7 @@ START_TEST(counter_counts_getpid)
 	uint64_t count = 0;
 	int pfd, mfd;
 
-	ck_assert_msg(load_sample("counter.bpf.o", NULL, &o, &e) == 0, "%s", e.msg);
+	ck_assert_msg(test_load_try(&o, "counter.bpf.o", NULL, &e) == 0, "%s", e.msg);
 	ck_assert_int_ge(rb_loaded_btf(o.l, &btf_id), 0);
 	ck_assert_uint_gt(btf_id, 0);
 	pfd = prog_fd(o.l, "count_getpid");
@@ -88,7 +60,7 @@ START_TEST(counter_counts_getpid)
 	sys_detach(&a);
 	ck_assert_int_eq(sys_map_lookup_elem(mfd, &pid, &count, 0), 0);
 	ck_assert_uint_eq(count, 7);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -99,7 +71,7 @@ START_TEST(globals_are_written_and_rodata_frozen)
 	struct rb_loaded_map_info mi;
 	int found = 0;
 
-	ck_assert_msg(load_sample("globals.bpf.o", NULL, &o, &e) == 0, "%s", e.msg);
+	ck_assert_msg(test_load_try(&o, "globals.bpf.o", NULL, &e) == 0, "%s", e.msg);
 	for (size_t i = 0; i < rb_loaded_map_count(o.l); i++) {
 		struct bpf_map_info info;
 		uint32_t zero = 0;
@@ -125,7 +97,7 @@ START_TEST(globals_are_written_and_rodata_frozen)
 		}
 	}
 	ck_assert_int_ge(found, 1);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -192,20 +164,20 @@ START_TEST(every_sample_loads_or_says_why)
 		total++;
 		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 			expect_refusal |= !strcmp(refused[i], de->d_name);
-		r = load_sample(de->d_name, &lo, &o, &e);
+		r = test_load_try(&o, de->d_name, &lo, &e);
 		if (r < 0 && expect_refusal) {
 			/* refused before the kernel saw it: an older kernel without a kfunc (6.1
 			 * has no bpf_task_from_pid); the reason must be there, and the loop goes on */
 			if (!e.msg[0])
 				note_failure(failures, sizeof(failures), &nfail,
 					     "%s: refused (%d) with no reason", de->d_name, r);
-			unload(&o);
+			test_unload(&o);
 			continue;
 		}
 		if (r != 0) {
 			note_failure(failures, sizeof(failures), &nfail, "%s: %s", de->d_name,
 				     e.msg);
-			unload(&o);
+			test_unload(&o);
 			continue;
 		}
 		for (size_t i = 0; i < rb_loaded_prog_count(o.l); i++) {
@@ -223,7 +195,7 @@ START_TEST(every_sample_loads_or_says_why)
 				note_failure(failures, sizeof(failures), &nfail,
 					     "%s: '%s' has no reason", de->d_name, pi.name);
 		}
-		unload(&o);
+		test_unload(&o);
 	}
 	closedir(d);
 	ck_assert_msg(nfail == 0, "%d failures in %d samples: %s", nfail, total, failures);
@@ -289,7 +261,7 @@ START_TEST(refused_load_leaves_nothing_behind)
 	int r;
 
 	/* map_value_oob: its map is created, then the verifier refuses the program */
-	r = load_sample("broken/map_value_oob.bpf.o", NULL, &o, &e);
+	r = test_load_try(&o, "broken/map_value_oob.bpf.o", NULL, &e);
 	ck_assert_int_eq(r, -EACCES);
 	ck_assert_msg(strstr(e.msg, "program '") && strstr(e.msg, "the verifier rejected"),
 		      "%s", e.msg);
@@ -301,10 +273,10 @@ START_TEST(refused_load_leaves_nothing_behind)
 	ck_assert_int_eq(count_named_since(SYS_OBJ_PROG, progs, "map_value_oob"), 0);
 	ck_assert_int_eq(count_named_since(SYS_OBJ_MAP, maps, "table"), 0);
 	/* the check sees objects that do exist: a loaded sample's program and map */
-	ck_assert_int_eq(load_sample("counter.bpf.o", NULL, &o, &e), 0);
+	ck_assert_int_eq(test_load_try(&o, "counter.bpf.o", NULL, &e), 0);
 	ck_assert_int_ge(count_named_since(SYS_OBJ_PROG, progs, "count_getpid"), 1);
 	ck_assert_int_ge(count_named_since(SYS_OBJ_MAP, maps, "counts"), 1);
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 
@@ -315,7 +287,7 @@ START_TEST(zero_sized_map_needs_an_override)
 	struct rb_error e = { 0 };
 	struct loaded_obj o;
 
-	ck_assert_int_eq(load_sample("counter.bpf.o", &lo, &o, &e), -EINVAL);
+	ck_assert_int_eq(test_load_try(&o, "counter.bpf.o", &lo, &e), -EINVAL);
 	ck_assert_msg(strstr(e.msg, "map 'counts' has max_entries 0") &&
 			      strstr(e.msg, "--map counts.max_entries=N"),
 		      "%s", e.msg);
@@ -323,14 +295,14 @@ START_TEST(zero_sized_map_needs_an_override)
 	rb_object_close(o.obj);
 
 	ov.value = 16;
-	ck_assert_msg(load_sample("counter.bpf.o", &lo, &o, &e) == 0, "%s", e.msg);
+	ck_assert_msg(test_load_try(&o, "counter.bpf.o", &lo, &e) == 0, "%s", e.msg);
 	{
 		struct bpf_map_info info;
 
 		ck_assert_int_eq(sys_map_get_info(map_fd(o.l, "counts"), &info), 0);
 		ck_assert_uint_eq(info.max_entries, 16);
 	}
-	unload(&o);
+	test_unload(&o);
 }
 END_TEST
 

@@ -6,19 +6,27 @@
 #include "testlib.h"
 #include "testload.h"
 
-void test_load(struct loaded_obj *o, const char *name)
+int test_load_try(struct loaded_obj *o, const char *name, const struct rb_load_opts *lo,
+		  struct rb_error *e)
 {
-	struct rb_error e = { 0 };
 	char path[512];
 	int r;
 
 	memset(o, 0, sizeof(*o));
 	test_sample_path(path, sizeof(path), name);
-	r = rb_object_open(path, NULL, &o->obj, &e);
+	r = rb_object_open(path, NULL, &o->obj, e);
 	if (r == 0)
-		r = rb_object_prepare(o->obj, NULL, &o->pp, &e);
+		r = rb_object_prepare(o->obj, NULL, &o->pp, e);
 	if (r == 0)
-		r = rb_object_load(o->obj, o->pp, NULL, &o->l, &e);
+		r = rb_object_load(o->obj, o->pp, lo, &o->l, e);
+	return r;
+}
+
+void test_load(struct loaded_obj *o, const char *name)
+{
+	struct rb_error e = { 0 };
+	int r = test_load_try(o, name, NULL, &e);
+
 	ck_assert_msg(r == 0, "%s: %s", name, e.msg);
 }
 

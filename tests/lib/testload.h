@@ -12,7 +12,10 @@ struct loaded_obj {
 	struct rb_loaded *l;
 };
 
-/* Open, prepare and load build/samples/NAME; aborts the test with the error otherwise. */
+/* Open, prepare and load build/samples/NAME with lo (NULL: defaults): 0 or -errno with e. */
+int test_load_try(struct loaded_obj *o, const char *name, const struct rb_load_opts *lo,
+		  struct rb_error *e);
+/* The same, aborting the test with the error when it fails. */
 void test_load(struct loaded_obj *o, const char *name);
 void test_unload(struct loaded_obj *o);
 /* The fd of the loaded map called name / whose name ends in suffix; aborts if none. */
