@@ -133,17 +133,12 @@ static int scan(Elf *elf, Elf_Scn *scn, struct collect *c, struct rb_error *e)
 		const char *name;
 		uint64_t off;
 		GElf_Sym sym;
-		int type, r;
 		size_t bl;
+		int r, kind = uprobe_func_sym(elf, d, sh.sh_link, i, &sym, &name);
 
-		if (!gelf_getsym(d, (int)i, &sym))
+		if (kind < 0)
 			break;
-		type = GELF_ST_TYPE(sym.st_info);
-		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
-		    !sym.st_value)
-			continue;
-		name = elf_strptr(elf, sh.sh_link, sym.st_name);
-		if (!name || !name[0])
+		if (!kind)
 			continue;
 		bl = strcspn(name, "@"); /* .symtab spells versions into the name */
 		if (bl >= sizeof(base))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,21 @@ int uprobe_find_binary(const char *name, char *out, size_t outlen, struct rb_err
 		p += n + (p[n] == ':');
 	}
 	return rb_errorf(e, ENOENT, "uprobe binary %s: not found on PATH (%s)", name, path);
+}
+
+int uprobe_func_sym(Elf *elf, Elf_Data *d, size_t strndx, size_t i, GElf_Sym *sym,
+		    const char **name)
+{
+	int type;
+
+	if (i > INT_MAX || !gelf_getsym(d, (int)i, sym))
+		return -1;
+	type = GELF_ST_TYPE(sym->st_info);
+	if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym->st_shndx == SHN_UNDEF ||
+	    !sym->st_value)
+		return 0;
+	*name = elf_strptr(elf, strndx, sym->st_name);
+	return *name && (*name)[0];
 }
 
 int uprobe_vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off)
@@ -231,16 +247,11 @@ static void scan_symtab(Elf *elf, Elf_Scn *scn, bool dynamic, Elf_Data *versym, 
 		const char *name, *ver;
 		char full[320];
 		bool hidden, is_default;
-		int type;
+		int kind = uprobe_func_sym(elf, d, sh.sh_link, i, &sym, &name);
 
-		if (!gelf_getsym(d, (int)i, &sym))
+		if (kind < 0)
 			break;
-		type = GELF_ST_TYPE(sym.st_info);
-		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || sym.st_shndx == SHN_UNDEF ||
-		    !sym.st_value)
-			continue;
-		name = elf_strptr(elf, sh.sh_link, sym.st_name);
-		if (!name || !name[0])
+		if (!kind)
 			continue;
 		ver = dynamic ? dynsym_version(elf, versym, verdef, i, &hidden) : NULL;
 		if (ver)

@@ -33,6 +33,13 @@ int uprobe_find_binary(const char *name, char *out, size_t outlen, struct rb_err
 
 /* A virtual address of the ELF to its file offset, through the PT_LOAD that maps it. */
 int uprobe_vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off);
+/*
+ * Entry i of a symbol table (data d, string table section strndx): 1 with *sym and *name
+ * when it is a defined function (or ifunc) with a name and an address, 0 when it is
+ * something else, -1 when the entry cannot be read (stop there).
+ */
+int uprobe_func_sym(Elf *elf, Elf_Data *d, size_t strndx, size_t i, GElf_Sym *sym,
+		    const char **name);
 
 /*
  * File offset of function func in the ELF file at path. func may carry a version
