@@ -71,8 +71,11 @@ bool load_set_valid(const char *spec);
 /* Apply each "NAME=VALUE" with rb_object_set_var(); the first failure fills err. */
 int load_apply_sets(struct rb_object *obj, char *const *specs, size_t n, struct rb_error *err);
 
-/* load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c). */
-void load_print_map(const char *name, int fd, size_t limit);
+/*
+ * load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c).
+ * *cache (made on first use; the caller frees it) shares one BTF fetch among the maps.
+ */
+void load_print_map(const char *name, int fd, size_t limit, struct rb_btf_cache **cache);
 
 /* A minimal streaming JSON writer: stable, compact-but-readable output. */
 struct json {

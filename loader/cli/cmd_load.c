@@ -237,6 +237,7 @@ int cmd_load(int argc, char **argv)
 	struct rb_prepared *pp = NULL;
 	struct rb_loaded *l = NULL;
 	struct rb_event_reader *events = NULL;
+	struct rb_btf_cache *btf_cache = NULL;
 	int rc = EXIT_INVALID, r;
 
 	attach_flags_init(&af);
@@ -399,13 +400,15 @@ int cmd_load(int argc, char **argv)
 			struct rb_loaded_map_info mi;
 
 			rb_loaded_map(l, i, &mi);
-			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
+			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX,
+				       &btf_cache);
 		}
 	goto out;
 fail:
 	cli_error("%s", e.msg);
 out:
 	rb_event_reader_free(events);
+	rb_btf_cache_free(btf_cache);
 	rb_loaded_free(l);
 	rb_prepared_free(pp);
 	rb_object_close(obj);
