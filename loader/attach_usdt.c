@@ -176,7 +176,8 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 	size_t n = 0, done = 0;
 
 	if (!t || !path) {
-		r = -ENOMEM;
+		r = rb_errorf(e, ENOMEM, "no memory for the USDT target and binary path (%zu bytes)",
+			      sizeof(*t) + PATH_MAX);
 		goto out;
 	}
 	if (user) {
@@ -228,7 +229,9 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 	d = calloc(n, sizeof(*d));
 	ids = calloc(n, sizeof(*ids));
 	if (!d || !ids) {
-		r = -ENOMEM;
+		r = rb_errorf(e, ENOMEM,
+			      "USDT %s:%s: no memory for the uprobes and spec ids of its %zu sites",
+			      t->provider, t->name, n);
 		goto out;
 	}
 	etype = elf_type(path);
