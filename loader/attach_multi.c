@@ -56,7 +56,8 @@ static int per_function(struct loaded_prog *lp, const char *path, const struct m
 	int r = 0;
 
 	if (!d)
-		return -ENOMEM;
+		return rb_errorf(e, ENOMEM, "%s: no memory for the uprobes of %zu functions", path,
+				 f->cnt);
 	for (i = 0; i < f->cnt; i++) {
 		r = dynprobe_uprobe(lp->fd, path, f->offs[i], &po, &d[i], e);
 		if (r < 0) {
@@ -90,7 +91,8 @@ static int uprobe_multi(struct loaded_prog *lp, const struct obj_prog *p,
 	int r;
 
 	if (!path)
-		return -ENOMEM;
+		return rb_errorf(e, ENOMEM, "no memory for the uprobe.multi binary path (%d bytes)",
+				 PATH_MAX);
 	if (user) {
 		colon = strrchr(user, ':');
 		if (!colon || colon == user || !colon[1] || (size_t)(colon - user) >= sizeof(bin)) {

@@ -68,9 +68,34 @@ static int map_by_name(const struct rb_loaded *l, const char *name)
 
 		if ((m->real_name && !strcmp(m->real_name, name)) ||
 		    (m->name && !strcmp(m->name, name)))
-			return l->maps[i].fd;
+			return (int)i;
 	}
 	return -1;
+}
+
+/*
+ * The recipe layout of the object's usdt.bpf.h: from the specs map's BTF value type, or,
+ * for an object without BTF, the historical 208-byte one when the value size says so.
+ */
+static int specs_layout(const struct rb_loaded *l, int mi, struct usdt_spec_layout *lay,
+			struct rb_error *e)
+{
+	const struct obj_map *m = &l->obj->maps[mi];
+	int r;
+
+	if (l->obj->btf && m->btf_value_type_id) {
+		r = usdt_layout_from_btf(l->obj->btf, m->btf_value_type_id, lay, e);
+		if (r < 0)
+			return rb_err_wrap(e, r, "map '%s'", USDT_SPECS_MAP);
+	} else {
+		usdt_layout_legacy(lay);
+	}
+	if (lay->size != m->value_size)
+		return rb_errorf(e, EINVAL,
+				 "map '%s': value size %u is not the %u bytes of its spec layout%s",
+				 USDT_SPECS_MAP, m->value_size, lay->size,
+				 m->btf_value_type_id ? "" : " (no BTF says otherwise)");
+	return 0;
 }
 
 /* The ELF's e_type (ET_EXEC: addresses are run-time addresses), or -1. */
@@ -135,11 +160,14 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 	struct usdt_probe *pr = NULL;
 	struct dynprobe *d = NULL;
 	uint32_t *ids = NULL;
+	struct usdt_spec_layout lay;
+	unsigned char *spec = NULL;
 	int specs, ipmap, r, etype;
 	size_t n = 0, done = 0;
 
 	if (!t || !path) {
-		r = -ENOMEM;
+		r = rb_errorf(e, ENOMEM, "no memory for the USDT target and binary path (%zu bytes)",
+			      sizeof(*t) + PATH_MAX);
 		goto out;
 	}
 	if (user) {
@@ -171,6 +199,17 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 			      USDT_SPECS_MAP);
 		goto out;
 	}
+	r = specs_layout(l, specs, &lay, e);
+	if (r < 0)
+		goto out;
+	specs = l->maps[specs].fd;
+	ipmap = ipmap >= 0 ? l->maps[ipmap].fd : -1;
+	spec = malloc(lay.size);
+	if (!spec) {
+		r = rb_errorf(e, ENOMEM, "USDT %s:%s: no memory for a %u-byte argument spec",
+			      t->provider, t->name, lay.size);
+		goto out;
+	}
 	r = uprobe_find_binary(t->binary, path, PATH_MAX, e);
 	if (r < 0)
 		goto out;
@@ -180,12 +219,13 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 	d = calloc(n, sizeof(*d));
 	ids = calloc(n, sizeof(*ids));
 	if (!d || !ids) {
-		r = -ENOMEM;
+		r = rb_errorf(e, ENOMEM,
+			      "USDT %s:%s: no memory for the uprobes and spec ids of its %zu sites",
+			      t->provider, t->name, n);
 		goto out;
 	}
 	etype = elf_type(path);
 	for (size_t i = 0; i < n; i++) {
-		unsigned char spec[USDT_SPEC_SIZE];
 		char maps[64];
 		uint64_t ip = 0;
 		bool have_ip = false;
@@ -198,7 +238,7 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 			ids[i] = ids[k];
 		} else {
 			ids[i] = l->usdt_next_spec++;
-			r = usdt_spec_encode(&pr[i], 0, spec, sizeof(spec), e);
+			r = usdt_spec_encode(&pr[i], &lay, 0, spec, lay.size, e);
 			if (r < 0) {
 				rb_err_wrap(e, r, "%s", path);
 				goto fail;
@@ -259,6 +299,7 @@ fail:
 	while (done-- > 0)
 		dynprobe_detach(&d[done]);
 out:
+	free(spec);
 	free(d);
 	free(ids);
 	free(pr);
