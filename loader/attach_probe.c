@@ -31,16 +31,6 @@ const char *attach_override(const struct rb_attach_opts *o, const char *prog)
 	return NULL;
 }
 
-static char *dup_target(const char *kind, const char *what)
-{
-	size_t n = strlen(kind) + strlen(what) + 2;
-	char *s = malloc(n);
-
-	if (s)
-		snprintf(s, n, "%s %s", kind, what);
-	return s;
-}
-
 static int keep(struct loaded_prog *lp, struct dynprobe *d, struct rb_error *e)
 {
 	if (att_add_probes(lp, d, 1) < 0)
@@ -59,7 +49,7 @@ static int attach_uprobe(struct loaded_prog *lp, const char *spec, bool ret,
 
 	if (!path)
 		return -ENOMEM;
-	lp->target = dup_target(ret ? "uretprobe" : "uprobe", spec);
+	att_set_target(lp, ret ? "uretprobe" : "uprobe", spec);
 	r = uprobe_resolve(spec, path, PATH_MAX, &off, e);
 	if (r == 0)
 		r = dynprobe_uprobe(lp->fd, path, off, &po, &d, e);
@@ -95,7 +85,7 @@ static int attach_kprobe(struct loaded_prog *lp, const char *func, uint64_t off,
 	struct dynprobe d = DYNPROBE_INIT;
 	int r;
 
-	lp->target = dup_target(kind, func);
+	att_set_target(lp, kind, func);
 	r = check_kernel_func(func, e);
 	if (r < 0)
 		return r;
@@ -172,7 +162,7 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 					 p->sec_name, p->name);
 		r = dynprobe_syscall_prefix(NULL, prefix, sizeof(prefix), e);
 		if (r < 0) {
-			lp->target = dup_target(ret ? "kretsyscall" : "ksyscall", sc);
+			att_set_target(lp, ret ? "kretsyscall" : "ksyscall", sc);
 			return r;
 		}
 		snprintf(buf, sizeof(buf), "%s%s", prefix, sc);
