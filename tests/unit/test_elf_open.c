@@ -4,7 +4,6 @@
  * ar archive and bytes with no ELF header each give their sentence naming the file, and
  * nothing stays open after a failure (fd count unchanged).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,23 +12,12 @@
 #include "testbin.h"
 #include "loader/elf_open.h"
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
-
 START_TEST(opens_an_elf_file)
 {
 	struct rb_error e = {0};
 	char path[512];
 	Elf *elf;
-	int fd, before = count_fds();
+	int fd, before = test_count_fds();
 
 	test_sample_path(path, sizeof(path), "hello.bpf.o");
 	ck_assert_int_eq(elf_open_path(path, &elf, &fd, &e), 0);
@@ -37,7 +25,7 @@ START_TEST(opens_an_elf_file)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(elf_kind(elf), ELF_K_ELF);
 	elf_open_close(elf, fd);
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(test_count_fds(), before);
 }
 END_TEST
 
@@ -45,13 +33,13 @@ static void expect_refused(const char *path, int err, const char *msg)
 {
 	struct rb_error e = {0};
 	Elf *elf = (Elf *)1;
-	int fd = 1, before = count_fds();
+	int fd = 1, before = test_count_fds();
 
 	ck_assert_int_eq(elf_open_path(path, &elf, &fd, &e), err);
 	ck_assert_ptr_null(elf);
 	ck_assert_int_eq(fd, -1);
 	ck_assert_str_eq(e.msg, msg);
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(test_count_fds(), before);
 }
 
 START_TEST(refusals_name_the_file)
