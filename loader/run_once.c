@@ -34,7 +34,7 @@ RB_API enum rb_run_once rb_loaded_prog_run_once(const struct rb_loaded *l, size_
 	if (p->prog_type == BPF_PROG_TYPE_SYSCALL)
 		return RB_RUN_ONCE_SYSCALL;
 	if (p->prog_type == BPF_PROG_TYPE_TRACING && p->attach_type == BPF_TRACE_ITER &&
-	    lp->att.how == SYS_ATTACH_LINK)
+	    lp->att_cnt && att_link_fd(&lp->atts[0]) >= 0)
 		return RB_RUN_ONCE_ITER;
 	return RB_RUN_ONCE_NONE;
 }

@@ -71,6 +71,12 @@ bool load_set_valid(const char *spec);
 /* Apply each "NAME=VALUE" with rb_object_set_var(); the first failure fills err. */
 int load_apply_sets(struct rb_object *obj, char *const *specs, size_t n, struct rb_error *err);
 
+/*
+ * load: "attached N of M loaded programs; K could not attach; ..." on f (none when f is NULL);
+ * -1 when some program could not attach (load_summary.c).
+ */
+int load_attach_summary(const struct rb_loaded *l, bool keep_going, FILE *f);
+
 /* load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c). */
 void load_print_map(const char *name, int fd, size_t limit);
 

@@ -45,6 +45,15 @@ static void hex_string(struct json *j, const char *key, const void *data, size_t
 	free(s);
 }
 
+/* "struct event" as "struct":"event", "union u" as "union":"u". */
+static void type_name(struct json *j, const char *name)
+{
+	if (!strncmp(name, "union ", 6))
+		json_string(j, "union", name + 6);
+	else
+		json_string(j, "struct", name + (strncmp(name, "struct ", 7) ? 0 : 7));
+}
+
 void load_json_record(const struct rb_event *ev)
 {
 	struct json j;
@@ -54,13 +63,8 @@ void load_json_record(const struct rb_event *ev)
 	if (ev->cpu >= 0)
 		json_int(&j, "cpu", ev->cpu);
 	json_uint(&j, "size", ev->size);
-	if (ev->type_name) {
-		bool is_union = !strncmp(ev->type_name, "union ", 6);
-
-		json_string(&j, is_union ? "union" : "struct",
-			    ev->type_name + (is_union ? 6 : strncmp(ev->type_name, "struct ", 7)
-								? 0 : 7));
-	}
+	if (ev->type_name)
+		type_name(&j, ev->type_name);
 	if (ev->text) {
 		json_raw(&j, "fields", ev->text);
 	} else {
@@ -113,8 +117,7 @@ void load_json_run(const char *prog, const struct rb_syscall_run *res)
 	json_uint(&j, "retval", res->retval);
 	json_uint(&j, "duration_ns", res->duration_ns);
 	if (res->ctx_json) {
-		json_string(&j, "struct", res->ctx_type + (strncmp(res->ctx_type, "struct ", 7)
-							   ? 0 : 7));
+		type_name(&j, res->ctx_type);
 		json_raw(&j, "ctx", res->ctx_json);
 	} else if (res->ctx) {
 		hex_string(&j, "ctx_hex", res->ctx, res->ctx_size);
