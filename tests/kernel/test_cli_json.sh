@@ -114,8 +114,10 @@ for _ in 1 2 3; do sh -c 'echo $$' >>"$T/pids"; done
 finish
 lines_ok hello
 for p in $(cat "$T/pids"); do
-	has ".type == \"printk\" and (.line | endswith(\"hello from pid $p\"))" \
-		"hello: no printk line of pid $p"
+	has ".type == \"printk\" and (.line | endswith(\"hello from pid $p\")) and
+	     .task == \"sh\" and .pid == $p and .message == \"hello from pid $p\" and
+	     (.cpu | type) == \"number\" and (.timestamp | type) == \"number\"" \
+		"hello: no printk line of pid $p (task sh, its pid, the message)"
 done
 # (--print-limit 0: every entry; other processes on a busy machine call getpid too)
 start "$S/counter.bpf.o" --duration 2 --print-limit 0
@@ -136,6 +138,19 @@ for _ in 1 2 3; do sh -c 'true'; done
 finish
 has '.type == "map" and .name == "counts" and (.entries | length) == 1 and .more >= 1' \
 	"--print-limit 1: not one entry and a count of the others"
+
+# 4b. an attach that fails (no --ifname for XDP): exit 1, the load line alone says why;
+# --no-attach: the load line, then the maps
+"$RAWBPF" load "$S/attach/mixed.bpf.o" --duration 0 --json >"$OUT" 2>"$ERR"
+[ $? -eq 1 ] || fail "mixed: a failed attach must exit 1"
+lines_ok mixed
+[ "$(wc -l <"$OUT")" = 1 ] || fail "mixed: more than the load line after a failed attach"
+has '.type == "load" and any(.programs[]; .name == "pass_all" and (.attached | not) and
+     (.attach_error | test("--ifname")))' "mixed: no attach_error for pass_all"
+"$RAWBPF" load "$S/counter.bpf.o" --no-attach --json >"$OUT" 2>"$ERR" || fail "--no-attach ($?)"
+lines_ok no-attach
+[ "$(jq -r .type "$OUT" | tr '\n' ' ')" = "load map " ] || fail "--no-attach: not load, map"
+has '.type == "load" and (.programs[0].attached | not)' "--no-attach: attached?"
 
 # 5. iterator: one "iter" line whose output lists this shell
 timeout 20 "$RAWBPF" load "$S/iter_task.bpf.o" --json >"$OUT" 2>"$ERR" || fail "iter_task ($?)"
