@@ -96,6 +96,24 @@ has ".type == \"record\" and .map == \"events\" and .struct == \"event\" and
      .fields.comm == \"sh\" and .fields.filename == \"/bin/true\"" \
 	"perfbuf: no decoded record of pid $pid with its cpu"
 
+# 2b. every kind of value, exactly (samples/events/kinds_ring.bpf.c): signed/unsigned of each
+# size, bool, enum by name, bitfields as numbers (one negative), pointer, nested struct,
+# union, array, a char array with a quote, backslash, tab, control char and a non-UTF-8 byte,
+# and a flexible char array filled from the 4 bytes past the struct (120 + 4)
+start "$S/events/kinds_ring.bpf.o" --duration 2 --event-type kinds
+sh -c 'echo $$' >"$T/pid"
+pid=$(cat "$T/pid")
+finish
+lines_ok kinds_ring
+has ".type == \"record\" and .struct == \"kinds\" and .size == 124 and .fields == {
+	\"pid\": $pid, \"s8\": -8, \"s16\": -16, \"s32\": -32, \"s64\": -64, \"u8\": 200,
+	\"u16\": 65000, \"u64\": 18446744073709551615, \"yes\": true, \"mood\": \"ANGRY\",
+	\"lo\": 5, \"neg\": -3, \"hi\": 11259375, \"ptr\": 4096, \"in\": {\"a\": 1, \"b\": -2},
+	\"u\": {\"word\": 67305985, \"bytes\": [1, 2, 3, 4]}, \"arr\": [10, 20, 30],
+	\"text\": \"a\\\"b\\\\\\t\\u0001\\ufffd\", \"comm\": \"sh\", \"n\": 4, \"tail\": \"xyz\"}" \
+	"kinds_ring: the record of pid $pid is not decoded exactly"
+grep -qF '"text":"a\"b\\\t\u0001\ufffd"' "$OUT" || fail "kinds_ring: the text's escapes as written"
+
 # 3. a record no struct describes: hex, little-endian pid first
 start "$S/events/raw_ring.bpf.o" --duration 2
 python3 -c 'import os, sys; open(sys.argv[1], "w").write(str(os.getpid()))' "$T/pid"
