@@ -196,17 +196,35 @@ has '.type == "map" and .name == "samples" and (.entries | length) > 0 and
 lines_ok pipe
 [ "$(jq -r .type "$OUT" | tr '\n' ' ')" = "load summary map " ] || fail "pipe: not load, summary, map"
 
-# 9. SIGINT (Ctrl-C) without --duration: the stream ends with the summary and the maps,
-# every line complete
-"$RAWBPF" load "$S/ringbuf.bpf.o" --json >"$OUT" 2>"$ERR" &
-RPID=$!
+# 9. SIGINT (Ctrl-C) without --duration, read live through `jq -c --unbuffered`: the record
+# comes through while rawbpf runs; after the signal the stream ends with the summary and the
+# maps, every line complete (jq exits 0), and rawbpf exits 0
+(
+	"$RAWBPF" load "$S/ringbuf.bpf.o" --json 2>"$ERR" &
+	echo $! >"$T/rpid"
+	wait $!
+	echo $? >"$T/rc"
+) | jq -c --unbuffered . >"$OUT" &
+PIPE=$!
 for _ in $(seq 100); do [ -s "$OUT" ] && break; sleep 0.1; done
+RPID=$(cat "$T/rpid")
 exec_true
-sleep 0.5
+live=0
+for _ in $(seq 50); do
+	if jq -e -n -R --argjson p "$pid" \
+		'[inputs | fromjson? | select(.type == "record" and .fields.pid == $p)] | length > 0' \
+		"$OUT" >/dev/null 2>&1; then
+		live=1
+		break
+	fi
+	sleep 0.1
+done
+[ $live = 1 ] || fail "sigint: the record of pid $pid did not come through jq while rawbpf ran"
 kill -INT "$RPID"
-finish
+wait "$PIPE" || fail "sigint: jq could not read the stream to its end ($?)"
+RPID=
+[ "$(cat "$T/rc")" = 0 ] || fail "sigint: rawbpf exited with $(cat "$T/rc")"
 lines_ok sigint
-has ".type == \"record\" and .fields.pid == $pid" "sigint: the record before Ctrl-C is missing"
 [ "$(jq -r .type "$OUT" | grep -v record | tr '\n' ' ')" = "load summary map map " ] ||
 	fail "sigint: not load, records, summary, maps"
 exit 0
