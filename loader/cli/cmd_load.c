@@ -373,7 +373,9 @@ int cmd_load(int argc, char **argv)
 		goto out;
 	if (!no_attach && rb_loaded_attach_opts(l, &af.opts, &e) < 0 && !lo.keep_going) {
 		/* as a skeleton's attach: the first failure stops; the table says why for each */
-		if (!json)
+		if (json)
+			print_json(path, obj, l, NULL); /* the --json stream's only line */
+		else
 			print_loaded(path, obj, l, true);
 		rb_loaded_detach(l);
 		cli_error("%s (nothing was run; --keep-going runs the programs that did attach)",
