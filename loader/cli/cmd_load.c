@@ -42,7 +42,12 @@ static void usage(FILE *f)
 		"with --pin, pin everything under DIR (progs/, maps/, links/) and exit. --set\n"
 		"VAR=VALUE sets a global variable (a const volatile knob in .rodata, or .data/.bss)\n"
 		"before load. A program that is refused or cannot attach stops the run (exit 1);\n"
-		"with --keep-going each is reported and the others run (exit 1 at the end).\n");
+		"with --keep-going each is reported and the others run (exit 1 at the end).\n"
+		"--json: JSON Lines, one compact document a line, flushed as written: the load\n"
+		"report (\"type\":\"load\") first, then what the programs produce (\"type\": record,\n"
+		"lost, printk, iter, run, summary), then one \"map\" line per map. Records are\n"
+		"decoded as {\"struct\":NAME,\"fields\":{...}} (char arrays as strings, bitfields as\n"
+		"numbers) or given as \"hex\". See docs/json-stream.md.\n");
 }
 
 static void print_trace(const struct rb_trace_event *ev, void *ctx)
@@ -79,7 +84,9 @@ static void print_json(const char *path, struct rb_object *obj, struct rb_loaded
 	uint32_t btf_id;
 
 	json_init(&j, stdout);
+	j.pretty = false; /* the first line of the --json stream (load_json.c) */
 	json_begin_object(&j, NULL);
+	json_string(&j, "type", "load");
 	json_string(&j, "object", path);
 	if (rb_loaded_btf(l, &btf_id) >= 0)
 		json_uint(&j, "btf_id", btf_id);
@@ -405,13 +412,15 @@ int cmd_load(int argc, char **argv)
 		rc = EXIT_INVALID;
 	events = NULL;
 	rb_loaded_detach(l);
-	if (!json)
-		for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
-			struct rb_loaded_map_info mi;
+	for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
+		struct rb_loaded_map_info mi;
 
-			rb_loaded_map(l, i, &mi);
+		rb_loaded_map(l, i, &mi);
+		if (json)
+			load_json_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
+		else
 			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
-		}
+	}
 	goto out;
 fail:
 	cli_error("%s", e.msg);
