@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Close names, in order of how likely they are what was meant: compiler-made copies of the
- * function (or its allocation-profiling "_noprof" body), then the same syscall under another wrapper prefix, then names containing the
- * one asked for. For tracepoints: the same event in another category, then events of the
+ * function (or its allocation-profiling "_noprof" body), then the same syscall under another
+ * wrapper prefix, then names containing the one asked for, then names that begin with most
+ * of its words (a renamed function). For tracepoints: the same event in another category, then events of the
  * category whose names contain the one asked for (or are contained in it).
  */
 #include <dirent.h>
@@ -13,7 +14,7 @@
 
 #include "loader/target_hints.h"
 
-#define RANKS	  3
+#define RANKS	  4
 #define PER_RANK  16
 #define NAME_MAX_ 128
 
@@ -97,6 +98,21 @@ static bool is_noprof_of(const char *name, const char *func, size_t flen)
 	return !strncmp(name, func, flen) && !strcmp(name + flen, "_noprof");
 }
 
+/*
+ * A renamed function keeps its first words (migrate_misplaced_page became
+ * migrate_misplaced_folio): whole "_"-separated words name shares with func, when they make
+ * most of func.
+ */
+static bool shares_first_words(const char *name, const char *func, size_t flen)
+{
+	size_t n = 0, words = 0;
+
+	for (; func[n] && func[n] == name[n]; n++)
+		if (func[n] == '_')
+			words = n + 1;
+	return words >= 8 && words * 10 >= flen * 6;
+}
+
 int hint_kernel_func(const char *kallsyms, const char *func, struct strbuf *out, int max)
 {
 	struct ranked r;
@@ -133,6 +149,8 @@ int hint_kernel_func(const char *kallsyms, const char *func, struct strbuf *out,
 			keep(&r, 1, name);
 		else if (flen >= 4 && strstr(name, func) && !is_tracepoint_glue(name))
 			keep(&r, 2, name);
+		else if (shares_first_words(name, func, flen) && !is_tracepoint_glue(name))
+			keep(&r, 3, name);
 	}
 	fclose(f);
 	emit(&r, out, max);

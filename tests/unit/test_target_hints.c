@@ -29,6 +29,8 @@ static const char kallsyms[] = "ffffffff81000000 T _stext\n"
 			       "ffffffff810000d0 t trace_raw_output_kmem_cache_alloc\n"
 			       "ffffffff810000e0 t __bpf_trace_kmem_cache_alloc\n"
 			       "ffffffff810000f0 T kmem_cache_alloc_bulk_noprof\n"
+			       "ffffffff81000100 T migrate_misplaced_folio\n"
+			       "ffffffff81000110 T migrate_pages\n"
 			       "ffffffffc0000000 t mod_thing\t[mod]\n"
 			       "ffffffffc0001000 t bpf_prog_0123456789abcdef_dummy_kprobe\t[bpf]\n"
 			       "ffffffffc0002000 t bpf_trampoline_6442\t[bpf]\n";
@@ -81,6 +83,10 @@ START_TEST(kernel_function_noprof_and_noise)
 	ck_assert_int_eq(hint_kernel_func(ks, "dummy_kprobe", &sb, 5), 0);
 	ck_assert_str_eq(sb_str(&sb), "");
 	ck_assert_int_eq(hint_kernel_func(ks, "bpf_trampoline_6442", &sb, 5), 0);
+	sb_reset(&sb);
+	/* numamove's fentry target, renamed in 6.x: the names that begin with its first words */
+	ck_assert_int_eq(hint_kernel_func(ks, "migrate_misplaced_page", &sb, 5), 0);
+	ck_assert_str_eq(sb_str(&sb), "migrate_misplaced_folio");
 	sb_free(&sb);
 }
 END_TEST
