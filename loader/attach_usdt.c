@@ -149,16 +149,6 @@ int usdt_runtime_ip(const char *maps, const char *path, uint64_t file_off, uint6
 	return r;
 }
 
-static int keep_probes(struct loaded_prog *lp, struct dynprobe *d, size_t n)
-{
-	lp->probe = d;
-	lp->probe_cnt = n;
-	lp->att.how = d[0].link_fd >= 0 ? SYS_ATTACH_LINK : SYS_ATTACH_PERF_IOCTL;
-	lp->att.fd = d[0].link_fd;
-	lp->att.perf_fd = d[0].perf_fd;
-	return 0;
-}
-
 int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
 		const struct rb_attach_opts *o, struct rb_error *e)
 {
@@ -301,8 +291,9 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 			   t->provider, t->name, pr[i].addr, pr[i].file_off, ids[i], pr[i].args_str,
 			   pr[i].sema_off ? " with semaphore" : "");
 	}
-	r = keep_probes(lp, d, n);
-	d = NULL;
+	r = att_add_probes(lp, d, n);
+	if (r < 0)
+		rb_errorf(e, r, "out of memory keeping %zu USDT probes", n);
 	goto out;
 fail:
 	while (done-- > 0)
