@@ -73,6 +73,8 @@ int load_apply_sets(struct rb_object *obj, char *const *specs, size_t n, struct 
 
 /* load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c). */
 void load_print_map(const char *name, int fd, size_t limit);
+/* The struct_ops maps of a load: registered as what, or why not (load_print.c). */
+void load_print_struct_ops(const struct rb_loaded *l);
 
 /* A minimal streaming JSON writer: stable, compact-but-readable output. */
 struct json {

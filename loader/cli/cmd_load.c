@@ -194,6 +194,7 @@ static void print_loaded(const char *path, struct rb_object *obj, struct rb_load
 		printf("  map     %-20s %-12s id %u%s\n", mi.name, info.type ? info.type : "?",
 		       mi.id, mi.reused ? " (reused from its pin)" : "");
 	}
+	load_print_struct_ops(l);
 }
 
 static int write_logs(const char *file, struct rb_loaded *l)

@@ -182,6 +182,13 @@ static void print_text(const struct rb_object *obj)
 				rb_object_map_slot(obj, i, s, &key, &t);
 				printf(" [%u]=%s", key, or_dash(t));
 			}
+			for (size_t s = 0;; s++) {
+				const char *mem, *prog;
+
+				if (rb_object_struct_ops_member(obj, i, s, &mem, &prog) < 0)
+					break;
+				printf(" .%s=%s", mem, prog);
+			}
 			putchar('\n');
 		}
 	}
@@ -369,6 +376,20 @@ static void print_json(const struct rb_object *obj)
 			json_end_object(&j);
 		}
 		json_end_array(&j);
+		if (!strcmp(mi.kind, "struct_ops")) {
+			json_begin_array(&j, "struct_ops_members");
+			for (size_t s = 0;; s++) {
+				const char *mem, *prog;
+
+				if (rb_object_struct_ops_member(obj, i, s, &mem, &prog) < 0)
+					break;
+				json_begin_object(&j, NULL);
+				json_string(&j, "member", mem);
+				json_string(&j, "program", prog);
+				json_end_object(&j);
+			}
+			json_end_array(&j);
+		}
 		json_uint(&j, "data_size", mi.data_size);
 		json_end_object(&j);
 	}
