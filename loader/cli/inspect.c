@@ -52,7 +52,7 @@ static void print_text(const struct rb_object *obj)
 	struct rb_map_info mi;
 	struct rb_section_info si;
 	size_t n;
-	int w1, w2, w3, w4;
+	int w1, w2, w3, w4, wk;
 	char buf[512];
 	bool any;
 
@@ -143,21 +143,22 @@ static void print_text(const struct rb_object *obj)
 
 	n = rb_object_map_count(obj);
 	if (n) {
-		w1 = 4, w2 = 4, w3 = 3, w4 = 5;
+		w1 = 4, w2 = 4, w3 = 3, w4 = 5, wk = 7;
 		for (size_t i = 0; i < n; i++) {
 			rb_object_map(obj, i, &mi);
 			w1 = max_int(w1, strlen(mi.name));
+			wk = max_int(wk, strlen(mi.kind));
 			w2 = max_int(w2, strlen(or_dash(mi.type)));
 			w3 = max_int(w3, strlen(or_dash(mi.key_type)));
 			w4 = max_int(w4, strlen(or_dash(mi.value_type)));
 		}
-		printf("\nmaps:\n  %-*s  %-7s %-*s %5s %-*s %6s %-*s %11s  %-6s %s\n", w1, "name",
-		       "kind", w2, "type", "key", w3, "", "value", w4, "", "max_entries", "flags",
+		printf("\nmaps:\n  %-*s  %-*s %-*s %5s %-*s %6s %-*s %11s  %-6s %s\n", w1, "name",
+		       wk, "kind", w2, "type", "key", w3, "", "value", w4, "", "max_entries", "flags",
 		       "notes");
 		for (size_t i = 0; i < n; i++) {
 			rb_object_map(obj, i, &mi);
 			flags_str(mi.map_flags, buf, sizeof(buf));
-			printf("  %-*s  %-7s %-*s %5u %-*s %6u %-*s %11u  %-6s", w1, mi.name, mi.kind,
+			printf("  %-*s  %-*s %-*s %5u %-*s %6u %-*s %11u  %-6s", w1, mi.name, wk, mi.kind,
 			       w2, or_dash(mi.type), mi.key_size, w3, or_dash(mi.key_type),
 			       mi.value_size, w4, or_dash(mi.value_type), mi.max_entries, buf);
 			if (strcmp(mi.name, mi.real_name))
