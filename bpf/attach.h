@@ -16,8 +16,6 @@ enum sys_attach_how {
 	SYS_ATTACH_LINK,	 /* a BPF link fd (detach: close it) */
 	SYS_ATTACH_PERF_IOCTL,	 /* a perf event with the program set by ioctl (disable, close) */
 	SYS_ATTACH_RAW_TP,	 /* an fd from BPF_RAW_TRACEPOINT_OPEN (close it) */
-	SYS_ATTACH_NETLINK,	 /* a tc filter made over netlink: its owner deletes it, no fd */
-	SYS_ATTACH_MAP,		 /* BPF_PROG_ATTACH to a map (sockmap): its owner detaches, no fd */
 };
 
 struct sys_attachment {

@@ -10,6 +10,9 @@
  *  - structs and unions member by member (anonymous members under the name "");
  *  - VAR and DATASEC (global data maps) as bpftool nests them.
  * Floats, which bpftool refuses, are printed as numbers.
+ * The data style (fmt_out.data: `rawbpf load --json` records) is JSON for programs rather
+ * than for comparing with bpftool: every char array a string, bitfields numbers, a flexible
+ * array at the end of a record with the elements the record holds.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,6 +21,7 @@
 
 #include "btf/format.h"
 #include "util/err.h"
+#include "util/json_str.h"
 
 /* ---- the writer ------------------------------------------------------------------------ */
 
@@ -65,26 +69,11 @@ void fmt_end(struct fmt_out *o, char close)
 
 static void put_quoted(struct strbuf *sb, const char *s, size_t len)
 {
-	sb_putc(sb, '"');
-	for (size_t i = 0; i < len && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
+	size_t n = 0;
 
-		switch (c) {
-		case '"': sb_puts(sb, "\\\""); break;
-		case '\\': sb_puts(sb, "\\\\"); break;
-		case '\n': sb_puts(sb, "\\n"); break;
-		case '\t': sb_puts(sb, "\\t"); break;
-		case '\r': sb_puts(sb, "\\r"); break;
-		case '\f': sb_puts(sb, "\\f"); break;
-		case '\b': sb_puts(sb, "\\b"); break;
-		default:
-			if (c < 0x20)
-				sb_printf(sb, "\\u%04x", c);
-			else
-				sb_putc(sb, (char)c);
-		}
-	}
-	sb_putc(sb, '"');
+	while (n < len && s[n]) /* len may be SIZE_MAX: a NUL-terminated string */
+		n++;
+	sb_json_quote(sb, s, n);
 }
 
 void fmt_name(struct fmt_out *o, const char *name)
@@ -130,10 +119,13 @@ struct fmt_ctx {
 	const uint8_t *data;
 	size_t size;
 	uint32_t items; /* values visited, bounded by FMT_MAX_ITEMS */
+	bool inner;	/* a struct or union was entered: flexible arrays are the outer one's */
 	struct rb_error *err;
 };
 
 static int fmt_type(struct fmt_ctx *c, uint32_t id, size_t off, unsigned int bit_off,
+		    unsigned int nest);
+static int fmt_last(struct fmt_ctx *c, uint32_t type, size_t off, unsigned int bit_off,
 		    unsigned int nest);
 
 /* The value at byte off needs len bytes: are they inside it? */
@@ -167,9 +159,12 @@ static void print_u128_hex(struct fmt_ctx *c, unsigned __int128 v)
 		fmt_value(c->o, "%s0x%llx%s", q, lo, q);
 }
 
-/* nr_bits (1..128) starting bit_off bits into byte off, printed in hex as bpftool does. */
+/*
+ * nr_bits (1..128) starting bit_off bits into byte off, printed in hex as bpftool does (data
+ * style: up to 64 bits as a decimal number, sign-extended when is_signed).
+ */
 static int print_bits(struct fmt_ctx *c, uint32_t id, size_t off, unsigned int bit_off,
-		      unsigned int nr_bits)
+		      unsigned int nr_bits, bool is_signed)
 {
 	size_t bytes;
 	unsigned __int128 v;
@@ -190,8 +185,31 @@ static int print_bits(struct fmt_ctx *c, uint32_t id, size_t off, unsigned int b
 		v |= (unsigned __int128)c->data[off + 16] << (128 - bit_off);
 	if (nr_bits < 128)
 		v &= ((unsigned __int128)1 << nr_bits) - 1;
+	if (c->o->data && nr_bits <= 64 && is_signed) {
+		unsigned int shift = 64 - nr_bits;
+
+		fmt_value(c->o, "%lld", (long long)((int64_t)((uint64_t)v << shift) >> shift));
+		return 0;
+	}
+	if (c->o->data && nr_bits <= 64) {
+		fmt_value(c->o, "%llu", (unsigned long long)v);
+		return 0;
+	}
 	print_u128_hex(c, v);
 	return 0;
+}
+
+/* Is the integer (or enum) a bitfield member of type id holds signed? */
+static bool signed_type(const struct btf *btf, uint32_t id)
+{
+	int real = btf_skip_mods_typedefs(btf, id);
+	const struct btf_type *t = real > 0 ? btf_type(btf, (uint32_t)real) : NULL;
+
+	if (!t)
+		return false;
+	if (btf_is_int(t))
+		return btf_int_encoding(t) & BTF_INT_SIGNED;
+	return (btf_kind(t) == BTF_KIND_ENUM || btf_kind(t) == BTF_KIND_ENUM64) && btf_kflag(t);
 }
 
 static int fmt_int(struct fmt_ctx *c, uint32_t id, const struct btf_type *t, size_t off,
@@ -203,7 +221,8 @@ static int fmt_int(struct fmt_ctx *c, uint32_t id, const struct btf_type *t, siz
 
 	if (bit_off || btf_int_offset(t) ||
 	    (bits != 8 && bits != 16 && bits != 32 && bits != 64 && bits != 128))
-		return print_bits(c, id, off, bit_off + btf_int_offset(t), bits);
+		return print_bits(c, id, off, bit_off + btf_int_offset(t), bits,
+				  enc & BTF_INT_SIGNED);
 	r = need(c, id, off, bits / 8);
 	if (r)
 		return r;
@@ -333,9 +352,11 @@ static int fmt_composite(struct fmt_ctx *c, uint32_t id, const struct btf_type *
 			 unsigned int nest)
 {
 	int r = need(c, id, off, t->size);
+	bool outer = !c->inner;
 
 	if (r)
 		return r;
+	c->inner = true;
 	fmt_begin(c->o, '{');
 	for (uint32_t i = 0; i < btf_vlen(t); i++) {
 		const struct btf_member *m = &btf_members(t)[i];
@@ -344,7 +365,10 @@ static int fmt_composite(struct fmt_ctx *c, uint32_t id, const struct btf_type *
 
 		fmt_name(c->o, btf_str(c->btf, m->name_off) ? btf_str(c->btf, m->name_off) : "");
 		if (bf)
-			r = print_bits(c, m->type, off + bit / 8, bit % 8, bf);
+			r = print_bits(c, m->type, off + bit / 8, bit % 8, bf,
+				       signed_type(c->btf, m->type));
+		else if (c->o->data && outer && i + 1 == btf_vlen(t))
+			r = fmt_last(c, m->type, off + bit / 8, bit % 8, nest);
 		else
 			r = fmt_type(c, m->type, off + bit / 8, bit % 8, nest + 1);
 		if (r)
@@ -354,22 +378,33 @@ static int fmt_composite(struct fmt_ctx *c, uint32_t id, const struct btf_type *
 	return 0;
 }
 
-/* A char array bpftool shows as a string: 1-byte char elements, printable up to a NUL. */
-static bool is_string(struct fmt_ctx *c, const struct btf_array *a, size_t off)
+/* Elements of 1-byte chars (qualifiers looked through, typedefs not: a typedef of char is
+ * not text). */
+static bool char_elems(const struct fmt_ctx *c, uint32_t elem)
 {
-	const struct btf_type *e = btf_type(c->btf, a->type);
+	const struct btf_type *e = btf_type(c->btf, elem);
 	int depth = 0;
 
-	/* qualifiers are looked through, typedefs are not (a typedef of char is not a string) */
 	while (e && btf_is_mod(e) && depth++ < BTF_MAX_DEPTH)
 		e = btf_type(c->btf, e->type);
-	if (!e || !btf_is_int(e) || e->size != 1 || !a->nelems)
+	if (!e || !btf_is_int(e) || e->size != 1)
 		return false;
-	if (!(btf_int_encoding(e) & BTF_INT_CHAR) && strcmp(btf_name(c->btf, e), "char"))
+	return (btf_int_encoding(e) & BTF_INT_CHAR) || !strcmp(btf_name(c->btf, e), "char");
+}
+
+/* A char array shown as a string: bpftool's rule (printable up to a NUL), or always in the
+ * data style (up to a NUL, escaped). */
+static bool is_string(struct fmt_ctx *c, uint32_t elem, uint32_t nelems, size_t off)
+{
+	if (!char_elems(c, elem))
 		return false;
-	if (off > c->size || a->nelems > c->size - off)
+	if (off > c->size || nelems > c->size - off)
 		return false; /* the element walk reports the short value */
-	for (uint32_t i = 0; i < a->nelems; i++) {
+	if (c->o->data)
+		return true; /* an empty flexible array of chars too: "" */
+	if (!nelems)
+		return false;
+	for (uint32_t i = 0; i < nelems; i++) {
 		uint8_t ch = c->data[off + i];
 
 		if (!ch)
@@ -380,35 +415,67 @@ static bool is_string(struct fmt_ctx *c, const struct btf_array *a, size_t off)
 	return false;
 }
 
-static int fmt_array(struct fmt_ctx *c, uint32_t id, const struct btf_type *t, size_t off,
+/* nelems elements of type elem from byte off (array type id, for messages). */
+static int fmt_elems(struct fmt_ctx *c, uint32_t id, uint32_t elem, uint32_t nelems, size_t off,
 		     unsigned int nest)
 {
-	const struct btf_array *a = btf_array_info(t);
 	size_t total;
 	int64_t esz;
 	int r;
 
-	if (is_string(c, a, off)) {
-		fmt_string(c->o, (const char *)c->data + off, a->nelems);
+	if (is_string(c, elem, nelems, off)) {
+		fmt_string(c->o, (const char *)c->data + off, nelems);
 		return 0;
 	}
-	esz = btf_resolve_size(c->btf, a->type, c->err);
+	esz = btf_resolve_size(c->btf, elem, c->err);
 	if (esz < 0)
 		return (int)esz;
 	/* the whole array must lie inside the value before any element is printed */
-	if (__builtin_mul_overflow((size_t)a->nelems, (size_t)esz, &total))
+	if (__builtin_mul_overflow((size_t)nelems, (size_t)esz, &total))
 		total = SIZE_MAX;
 	r = need(c, id, off, total);
 	if (r)
 		return r;
 	fmt_begin(c->o, '[');
-	for (uint32_t i = 0; i < a->nelems; i++) {
-		r = fmt_type(c, a->type, off + (size_t)i * (size_t)esz, 0, nest + 1);
+	for (uint32_t i = 0; i < nelems; i++) {
+		r = fmt_type(c, elem, off + (size_t)i * (size_t)esz, 0, nest + 1);
 		if (r)
 			return r;
 	}
 	fmt_end(c->o, ']');
 	return 0;
+}
+
+static int fmt_array(struct fmt_ctx *c, uint32_t id, const struct btf_type *t, size_t off,
+		     unsigned int nest)
+{
+	const struct btf_array *a = btf_array_info(t);
+
+	return fmt_elems(c, id, a->type, a->nelems, off, nest);
+}
+
+/*
+ * The last member of the outermost struct, data style: a flexible array (no elements of its
+ * own) when the value goes on past it shows the elements those bytes hold (whole ones only).
+ */
+static int fmt_last(struct fmt_ctx *c, uint32_t type, size_t off, unsigned int bit_off,
+		    unsigned int nest)
+{
+	int real = btf_skip_mods_typedefs(c->btf, type);
+	const struct btf_type *t = real > 0 ? btf_type(c->btf, (uint32_t)real) : NULL;
+	const struct btf_array *a = t && btf_kind(t) == BTF_KIND_ARRAY ? btf_array_info(t) : NULL;
+	int64_t esz;
+	size_t n;
+
+	if (!a || a->nelems || bit_off || off >= c->size)
+		return fmt_type(c, type, off, bit_off, nest + 1);
+	esz = btf_resolve_size(c->btf, a->type, c->err);
+	if (esz < 0)
+		return (int)esz;
+	n = esz ? (c->size - off) / (size_t)esz : 0;
+	if (n > FMT_MAX_ITEMS)
+		n = FMT_MAX_ITEMS;
+	return fmt_elems(c, (uint32_t)real, a->type, (uint32_t)n, off, nest);
 }
 
 static int fmt_datasec(struct fmt_ctx *c, const struct btf_type *t, size_t off,

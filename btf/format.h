@@ -24,6 +24,14 @@ struct fmt_out {
 	struct strbuf *sb;
 	unsigned int depth;
 	bool pretty;
+	/*
+	 * JSON for programs rather than bpftool's (compact only): char arrays are always
+	 * strings (up to their first NUL, control characters escaped, bytes that are not
+	 * UTF-8 as U+FFFD), bitfields of up to 64 bits are numbers (sign-extended when their
+	 * type is signed), and a top-level struct ending in a flexible array shows the elements
+	 * the value's bytes hold past the struct.
+	 */
+	bool data;
 	char sep; /* what goes before the next item: ',' or nothing */
 };
 

@@ -309,7 +309,19 @@ RB_API int rb_btf_dump(const struct rb_btf *btf, enum rb_btf_format fmt, const c
 enum rb_dump_style {
 	RB_DUMP_TEXT,
 	RB_DUMP_JSON,
+	RB_DUMP_JSON_DATA, /* (json helper) see below */
 };
+
+/* --- JSON for programs (rb3-json: `rawbpf load --json`'s record stream) ---
+ * RB_DUMP_JSON_DATA is compact JSON meant for scripts rather than for comparing with
+ * bpftool: every char array is a string (up to its first NUL; control characters escaped,
+ * bytes that are not UTF-8 replaced by U+FFFD), bitfields of up to 64 bits are numbers
+ * (sign-extended when signed), and a struct ending in a flexible array shows the elements
+ * the value holds past the struct. Everything else is as RB_DUMP_JSON: enums by name,
+ * pointers as numbers, 128-bit integers as "0x..." strings, unions member by member.
+ */
+/* len bytes of s as a quoted JSON string (same escapes and U+FFFD); malloc'd, NULL: OOM. */
+RB_API char *rb_json_quote(const void *s, size_t len);
 
 /*
  * Format one value of BTF type type_id (size bytes at data): TEXT gives bpftool's indented
@@ -980,6 +992,7 @@ struct rb_event_reader_opts {
 	const char *event_type;	   /* a struct name in the object's BTF ("event" or
 				    * "struct event"), NULL: choose by size */
 	size_t perf_pages;	   /* data pages per CPU for perf buffers (power of 2), 0: 64 */
+	bool json_data;		   /* (json helper) rb_event.text in RB_DUMP_JSON_DATA style */
 };
 
 struct rb_event_reader;
@@ -1028,6 +1041,9 @@ struct rb_syscall_run {
 	uint32_t ctx_type_id; /* the struct the program's argument points to (object BTF), 0 */
 	char ctx_type[128];  /* "struct args", "" when unknown */
 	char *ctx_text;	     /* ctx formatted with ctx_type, one line of JSON, or NULL */
+	char *ctx_json;	     /* (json helper) the same in RB_DUMP_JSON_DATA style, or NULL */
+	uint64_t duration_ns; /* (json helper) how long BPF_PROG_TEST_RUN took, wall clock (the
+			       * kernel does not time syscall programs) */
 };
 /*
  * Run a loaded syscall program once with BPF_PROG_TEST_RUN. ctx (ctx_size bytes; NULL: none)

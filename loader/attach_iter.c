@@ -33,9 +33,7 @@ int attach_iter(struct loaded_prog *lp, const struct obj_prog *p, struct rb_erro
 	if (fd < 0)
 		return rb_errorf(e, fd, "program '%s': BPF_LINK_CREATE for iterator %s failed: %s",
 				 p->name, what, strerror(-fd));
-	lp->att.how = SYS_ATTACH_LINK;
-	lp->att.fd = fd;
-	return 0;
+	return att_add_link(lp, fd, e);
 }
 
 RB_API int rb_loaded_iter_open(const struct rb_loaded *l, size_t i, struct rb_error *err)
@@ -48,9 +46,9 @@ RB_API int rb_loaded_iter_open(const struct rb_loaded *l, size_t i, struct rb_er
 		return rb_errorf(err, -ERANGE, "no program %zu", i);
 	lp = &l->progs[i];
 	p = &l->obj->progs[lp->obj_prog];
-	if (p->attach_type != BPF_TRACE_ITER || lp->att.how != SYS_ATTACH_LINK)
+	if (p->attach_type != BPF_TRACE_ITER || !lp->att_cnt || att_link_fd(&lp->atts[0]) < 0)
 		return rb_errorf(err, -EINVAL, "program '%s' is not an attached iterator", p->name);
-	fd = sys_iter_create(lp->att.fd);
+	fd = sys_iter_create(att_link_fd(&lp->atts[0]));
 	if (fd < 0)
 		return rb_errorf(err, fd, "program '%s': BPF_ITER_CREATE failed: %s", p->name,
 				 strerror(-fd));

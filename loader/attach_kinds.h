@@ -2,7 +2,9 @@
 /*
  * Attach kinds beyond the first ones of load_attach.c: dynamic probes (uprobe, kprobe,
  * ksyscall) and network/cgroup hooks (xdp, tcx, cgroup). Each returns 1 when the program
- * is not of its kinds, 0 when attached, -errno with e naming the target otherwise.
+ * is not of its kinds, 0 when attached, -errno with e naming the target otherwise. What they
+ * attach goes into the program's list of attachments (attachment.h); on an error the caller
+ * detaches whatever the list holds, so a kind may leave its partial work there.
  */
 #ifndef RB_LOADER_ATTACH_KINDS_H
 #define RB_LOADER_ATTACH_KINDS_H
@@ -25,11 +27,6 @@ int attach_iter(struct loaded_prog *lp, const struct obj_prog *p, struct rb_erro
  */
 int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 		struct rb_error *e);
-/* The link fd of attach_perf's i-th CPU after the first (its number in *cpu); -1 past the
- * last, or when the CPU's event has no link (the ioctl way). */
-int attach_perf_link(const struct loaded_prog *lp, size_t i, int *cpu);
-/* Undo attach_perf's events on the CPUs after the first (lp->att holds the first). */
-void attach_perf_detach(struct loaded_prog *lp);
 /* uprobe.multi/kprobe.multi (and their return forms): functions matching a glob. */
 int attach_multi(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 		 struct rb_error *e);
@@ -44,11 +41,5 @@ int usdt_runtime_ip(const char *maps, const char *path, uint64_t file_off, uint6
 /* sk_lookup (netns link), sk_msg/sk_skb (a sockmap of the object). */
 int attach_sock(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
 		const struct rb_attach_opts *o, struct rb_error *e);
-/* Undo attach_sock's BPF_PROG_ATTACH on a map, if that is how it attached. */
-void attach_sock_detach(struct loaded_prog *lp, const struct obj_prog *p);
-/* Remove attach_net's netlink tc filter, if any. */
-void attach_net_detach(struct loaded_prog *lp);
-/* Undo attach_probe's/attach_usdt's dynamic probes, if any. */
-void attach_probe_detach(struct loaded_prog *lp);
 
 #endif

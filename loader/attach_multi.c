@@ -56,7 +56,8 @@ static int per_function(struct loaded_prog *lp, const char *path, const struct m
 	int r = 0;
 
 	if (!d)
-		return -ENOMEM;
+		return rb_errorf(e, ENOMEM, "%s: no memory for the uprobes of %zu functions", path,
+				 f->cnt);
 	for (i = 0; i < f->cnt; i++) {
 		r = dynprobe_uprobe(lp->fd, path, f->offs[i], &po, &d[i], e);
 		if (r < 0) {
@@ -70,11 +71,10 @@ static int per_function(struct loaded_prog *lp, const char *path, const struct m
 		free(d);
 		return r;
 	}
-	lp->probe = d;
-	lp->probe_cnt = f->cnt;
-	lp->att.how = d[0].link_fd >= 0 ? SYS_ATTACH_LINK : SYS_ATTACH_PERF_IOCTL;
-	lp->att.fd = d[0].link_fd;
-	lp->att.perf_fd = d[0].perf_fd;
+	r = att_add_probes(lp, d, f->cnt);
+	free(d);
+	if (r < 0)
+		return rb_errorf(e, r, "out of memory keeping %zu uprobes", f->cnt);
 	return 0;
 }
 
@@ -91,7 +91,8 @@ static int uprobe_multi(struct loaded_prog *lp, const struct obj_prog *p,
 	int r;
 
 	if (!path)
-		return -ENOMEM;
+		return rb_errorf(e, ENOMEM, "no memory for the uprobe.multi binary path (%d bytes)",
+				 PATH_MAX);
 	if (user) {
 		colon = strrchr(user, ':');
 		if (!colon || colon == user || !colon[1] || (size_t)(colon - user) >= sizeof(bin)) {
@@ -147,9 +148,7 @@ static int uprobe_multi(struct loaded_prog *lp, const struct obj_prog *p,
 			      f.cnt, path, strerror(-r));
 		goto out;
 	}
-	lp->att.how = SYS_ATTACH_LINK;
-	lp->att.fd = r;
-	r = 0;
+	r = att_add_link(lp, r, e);
 out:
 	multi_funcs_free(&f);
 	free(path);
@@ -207,9 +206,7 @@ static int kprobe_multi(struct loaded_prog *lp, const struct obj_prog *p,
 				      "from %s: %s",
 				      f.cnt, f.source, strerror(-r));
 	} else {
-		lp->att.how = SYS_ATTACH_LINK;
-		lp->att.fd = r;
-		r = 0;
+		r = att_add_link(lp, r, e);
 	}
 	multi_funcs_free(&f);
 	return r;

@@ -44,9 +44,7 @@ static int link_into(struct loaded_prog *lp, const struct sys_link_create_opts *
 	if (fd < 0)
 		return rb_errorf(e, fd, "BPF_LINK_CREATE on %s failed: %s",
 				 lp->target ? lp->target : "?", strerror(-fd));
-	lp->att.how = SYS_ATTACH_LINK;
-	lp->att.fd = fd;
-	return 0;
+	return att_add_link(lp, fd, e);
 }
 
 static int netdev(const struct obj_prog *p, const char *user, const struct rb_attach_opts *o,
@@ -125,6 +123,7 @@ static int attach_tc(struct loaded_prog *lp, const struct obj_prog *p, const cha
 	struct sys_link_create_opts lo = {0};
 	char name[IF_NAMESIZE + 8], ifn[IF_NAMESIZE + 8];
 	int idx, dir = tc_direction(user, ifn, sizeof(ifn)), r;
+	struct attachment *a;
 
 	if (tcx && dir < 0)
 		dir = p->attach_type == ATTACH_TCX_EGRESS;
@@ -141,28 +140,13 @@ static int attach_tc(struct loaded_prog *lp, const struct obj_prog *p, const cha
 		return link_into(lp, &lo, e);
 	}
 	lp->target = target_of(dir ? "tc egress (netlink)" : "tc ingress (netlink)", name);
-	lp->tc = calloc(1, sizeof(*lp->tc));
-	if (!lp->tc)
-		return -ENOMEM;
-	r = nl_tc_attach(idx, dir == 1, lp->fd, p->name, lp->tc, e);
-	if (r < 0) {
-		free(lp->tc);
-		lp->tc = NULL;
+	a = att_add(lp, ATT_TC_NETLINK);
+	if (!a)
+		return rb_errorf(e, -ENOMEM, "out of memory");
+	r = nl_tc_attach(idx, dir == 1, lp->fd, p->name, &a->u.tc, e);
+	if (r < 0)
 		return rb_err_wrap(e, r, "%s", name);
-	}
-	lp->att.how = SYS_ATTACH_NETLINK;
-	lp->att.fd = -1;
 	return 0;
-}
-
-void attach_net_detach(struct loaded_prog *lp)
-{
-	if (!lp->tc)
-		return;
-	nl_tc_detach(lp->tc);
-	free(lp->tc);
-	lp->tc = NULL;
-	lp->att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
 }
 
 int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,

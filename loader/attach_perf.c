@@ -3,8 +3,8 @@
  * perf_event programs: sampling on the software CPU clock, one perf event per online CPU
  * (a software event samples only the CPU it was opened on when pid is -1), each given the
  * program with a BPF link (BPF_LINK_CREATE, BPF_PERF_EVENT) or, on kernels without perf
- * links, PERF_EVENT_IOC_SET_BPF then ENABLE. CPU 0's attachment is the program's own
- * (lp->att); the others are kept here. Also the notes of the kinds that stay unattached on
+ * links, PERF_EVENT_IOC_SET_BPF then ENABLE, each an attachment of the program with its CPU
+ * (attachment.h). Also the notes of the kinds that stay unattached on
  * purpose: syscall programs (run once instead) and socket filters (need a socket).
  */
 #include <errno.h>
@@ -26,14 +26,6 @@
 
 #define PERF_MAX_CPUS	  4096
 #define PERF_DEFAULT_FREQ 99 /* Hz: off the beat of timer ticks, as profilers do */
-
-struct attach_perf {
-	size_t n;
-	struct perf_cpu {
-		int cpu;
-		struct sys_attachment a;
-	} cpu[]; /* CPUs after the first */
-};
 
 /* Online CPUs as a bitmap; their count or -errno. */
 static int online_cpus(unsigned char *bits, struct rb_error *e)
@@ -122,11 +114,9 @@ int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct r
 		struct rb_error *e)
 {
 	static unsigned char online[PERF_MAX_CPUS / 8];
-	struct attach_perf *ap;
 	uint32_t freq;
 	uint64_t period;
 	char what[96];
-	bool first = true;
 	int n, r;
 
 	if (p->prog_type == BPF_PROG_TYPE_SYSCALL) {
@@ -147,24 +137,18 @@ int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct r
 	n = online_cpus(online, e);
 	if (n < 0)
 		return n;
-	ap = calloc(1, sizeof(*ap) + (size_t)n * sizeof(ap->cpu[0]));
-	if (!ap)
-		return rb_errorf(e, ENOMEM, "out of memory");
-	lp->perf = ap;
 	for (int cpu = 0; cpu < PERF_MAX_CPUS; cpu++) {
-		struct sys_attachment *a;
+		struct attachment *a;
 
 		if (!(online[cpu / 8] & (1u << (cpu % 8))))
 			continue;
-		a = first ? &lp->att : &ap->cpu[ap->n].a;
-		if (!first)
-			ap->cpu[ap->n].cpu = cpu;
-		r = attach_cpu(lp->fd, cpu, freq, period, a, e);
+		a = att_add(lp, ATT_SYS);
+		if (!a)
+			return rb_errorf(e, ENOMEM, "out of memory");
+		a->cpu = cpu;
+		r = attach_cpu(lp->fd, cpu, freq, period, &a->u.sys, e);
 		if (r < 0)
 			return r; /* the caller detaches what was attached */
-		if (!first)
-			ap->n++;
-		first = false;
 	}
 	if (period)
 		snprintf(what, sizeof(what), "perf_event cpu-clock every %llu ns, %d CPUs",
@@ -173,26 +157,4 @@ int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct r
 		snprintf(what, sizeof(what), "perf_event cpu-clock %u Hz, %d CPUs", freq, n);
 	lp->target = strdup(what);
 	return 0;
-}
-
-void attach_perf_detach(struct loaded_prog *lp)
-{
-	struct attach_perf *ap = lp->perf;
-
-	if (!ap)
-		return;
-	for (size_t i = ap->n; i-- > 0;)
-		sys_detach(&ap->cpu[i].a);
-	free(ap);
-	lp->perf = NULL;
-}
-
-int attach_perf_link(const struct loaded_prog *lp, size_t i, int *cpu)
-{
-	const struct attach_perf *ap = lp->perf;
-
-	if (!ap || i >= ap->n || ap->cpu[i].a.how != SYS_ATTACH_LINK)
-		return -1;
-	*cpu = ap->cpu[i].cpu;
-	return ap->cpu[i].a.fd;
 }

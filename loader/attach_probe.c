@@ -41,19 +41,10 @@ static char *dup_target(const char *kind, const char *what)
 	return s;
 }
 
-static int keep(struct loaded_prog *lp, struct dynprobe *d)
+static int keep(struct loaded_prog *lp, struct dynprobe *d, struct rb_error *e)
 {
-	lp->probe = malloc(sizeof(*d));
-	if (!lp->probe) {
-		dynprobe_detach(d);
-		return -ENOMEM;
-	}
-	*lp->probe = *d;
-	lp->probe_cnt = 1;
-	/* mirror it so pinning and the report see a link (or a perf event set by ioctl) */
-	lp->att.how = d->link_fd >= 0 ? SYS_ATTACH_LINK : SYS_ATTACH_PERF_IOCTL;
-	lp->att.fd = d->link_fd;
-	lp->att.perf_fd = d->perf_fd;
+	if (att_add_probes(lp, d, 1) < 0)
+		return rb_errorf(e, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -73,7 +64,7 @@ static int attach_uprobe(struct loaded_prog *lp, const char *spec, bool ret,
 	if (r == 0)
 		r = dynprobe_uprobe(lp->fd, path, off, &po, &d, e);
 	free(path);
-	return r < 0 ? r : keep(lp, &d);
+	return r < 0 ? r : keep(lp, &d, e);
 }
 
 /*
@@ -109,7 +100,7 @@ static int attach_kprobe(struct loaded_prog *lp, const char *func, uint64_t off,
 	if (r < 0)
 		return r;
 	r = dynprobe_kprobe(lp->fd, func, off, &po, &d, e);
-	return r < 0 ? r : keep(lp, &d);
+	return r < 0 ? r : keep(lp, &d, e);
 }
 
 /* "func" or "func+off" (hex or decimal) of a user-given kprobe target. */
@@ -190,16 +181,4 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 	default:
 		return 1;
 	}
-}
-
-void attach_probe_detach(struct loaded_prog *lp)
-{
-	if (!lp->probe)
-		return;
-	for (size_t i = 0; i < lp->probe_cnt; i++)
-		dynprobe_detach(&lp->probe[i]);
-	free(lp->probe);
-	lp->probe = NULL;
-	lp->probe_cnt = 0;
-	lp->att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
 }

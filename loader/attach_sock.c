@@ -47,9 +47,7 @@ static int attach_netns(struct loaded_prog *lp, const char *user, struct rb_erro
 	if (fd < 0)
 		return rb_errorf(e, fd, "BPF_LINK_CREATE (sk_lookup) on network namespace %s: %s",
 				 path, strerror(-fd));
-	lp->att.how = SYS_ATTACH_LINK;
-	lp->att.fd = fd;
-	return 0;
+	return att_add_link(lp, fd, e);
 }
 
 static bool is_sockmap(uint32_t type)
@@ -107,6 +105,7 @@ static int attach_sockmap(struct rb_loaded *l, struct loaded_prog *lp, const str
 {
 	struct sys_link_create_opts lo = {0};
 	int idx = pick_sockmap(l, p, user, e), fd, r;
+	struct attachment *a;
 
 	if (idx < 0)
 		return idx;
@@ -115,22 +114,21 @@ static int attach_sockmap(struct rb_loaded *l, struct loaded_prog *lp, const str
 	lo.target_fd = l->maps[idx].fd;
 	lo.attach_type = (uint32_t)p->attach_type;
 	fd = sys_link_create(&lo);
-	if (fd >= 0) {
-		lp->att.how = SYS_ATTACH_LINK;
-		lp->att.fd = fd;
-		return 0;
-	}
+	if (fd >= 0)
+		return att_add_link(lp, fd, e);
 	if (fd != -EINVAL && fd != -EOPNOTSUPP)
 		return rb_errorf(e, fd, "BPF_LINK_CREATE on map '%s': %s", l->obj->maps[idx].name,
 				 strerror(-fd));
 	/* no sockmap links (before 6.10): attach to the map itself */
+	a = att_add(lp, ATT_MAP);
+	if (!a)
+		return rb_errorf(e, -ENOMEM, "out of memory");
 	r = sys_prog_attach(lp->fd, l->maps[idx].fd, (uint32_t)p->attach_type, 0, 0);
 	if (r < 0)
 		return rb_errorf(e, r, "BPF_PROG_ATTACH on map '%s': %s", l->obj->maps[idx].name,
 				 strerror(-r));
-	lp->att.how = SYS_ATTACH_MAP;
-	lp->att.fd = -1;
-	lp->map_att_fd = l->maps[idx].fd;
+	a->u.map.map_fd = l->maps[idx].fd;
+	a->u.map.attach_type = (uint32_t)p->attach_type;
 	return 0;
 }
 
@@ -150,13 +148,4 @@ int attach_sock(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 	default:
 		return 1;
 	}
-}
-
-void attach_sock_detach(struct loaded_prog *lp, const struct obj_prog *p)
-{
-	if (lp->att.how != SYS_ATTACH_MAP)
-		return;
-	sys_prog_detach(lp->fd, lp->map_att_fd, (uint32_t)p->attach_type);
-	lp->map_att_fd = -1;
-	lp->att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
 }

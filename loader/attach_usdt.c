@@ -68,9 +68,34 @@ static int map_by_name(const struct rb_loaded *l, const char *name)
 
 		if ((m->real_name && !strcmp(m->real_name, name)) ||
 		    (m->name && !strcmp(m->name, name)))
-			return l->maps[i].fd;
+			return (int)i;
 	}
 	return -1;
+}
+
+/*
+ * The recipe layout of the object's usdt.bpf.h: from the specs map's BTF value type, or,
+ * for an object without BTF, the historical 208-byte one when the value size says so.
+ */
+static int specs_layout(const struct rb_loaded *l, int mi, struct usdt_spec_layout *lay,
+			struct rb_error *e)
+{
+	const struct obj_map *m = &l->obj->maps[mi];
+	int r;
+
+	if (l->obj->btf && m->btf_value_type_id) {
+		r = usdt_layout_from_btf(l->obj->btf, m->btf_value_type_id, lay, e);
+		if (r < 0)
+			return rb_err_wrap(e, r, "map '%s'", USDT_SPECS_MAP);
+	} else {
+		usdt_layout_legacy(lay);
+	}
+	if (lay->size != m->value_size)
+		return rb_errorf(e, EINVAL,
+				 "map '%s': value size %u is not the %u bytes of its spec layout%s",
+				 USDT_SPECS_MAP, m->value_size, lay->size,
+				 m->btf_value_type_id ? "" : " (no BTF says otherwise)");
+	return 0;
 }
 
 /* The ELF's e_type (ET_EXEC: addresses are run-time addresses), or -1. */
@@ -124,16 +149,6 @@ int usdt_runtime_ip(const char *maps, const char *path, uint64_t file_off, uint6
 	return r;
 }
 
-static int keep_probes(struct loaded_prog *lp, struct dynprobe *d, size_t n)
-{
-	lp->probe = d;
-	lp->probe_cnt = n;
-	lp->att.how = d[0].link_fd >= 0 ? SYS_ATTACH_LINK : SYS_ATTACH_PERF_IOCTL;
-	lp->att.fd = d[0].link_fd;
-	lp->att.perf_fd = d[0].perf_fd;
-	return 0;
-}
-
 int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
 		const struct rb_attach_opts *o, struct rb_error *e)
 {
@@ -145,11 +160,14 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 	struct usdt_probe *pr = NULL;
 	struct dynprobe *d = NULL;
 	uint32_t *ids = NULL;
+	struct usdt_spec_layout lay;
+	unsigned char *spec = NULL;
 	int specs, ipmap, r, etype;
 	size_t n = 0, done = 0;
 
 	if (!t || !path) {
-		r = -ENOMEM;
+		r = rb_errorf(e, ENOMEM, "no memory for the USDT target and binary path (%zu bytes)",
+			      sizeof(*t) + PATH_MAX);
 		goto out;
 	}
 	if (user) {
@@ -181,6 +199,17 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 			      USDT_SPECS_MAP);
 		goto out;
 	}
+	r = specs_layout(l, specs, &lay, e);
+	if (r < 0)
+		goto out;
+	specs = l->maps[specs].fd;
+	ipmap = ipmap >= 0 ? l->maps[ipmap].fd : -1;
+	spec = malloc(lay.size);
+	if (!spec) {
+		r = rb_errorf(e, ENOMEM, "USDT %s:%s: no memory for a %u-byte argument spec",
+			      t->provider, t->name, lay.size);
+		goto out;
+	}
 	r = uprobe_find_binary(t->binary, path, PATH_MAX, e);
 	if (r < 0)
 		goto out;
@@ -190,12 +219,13 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 	d = calloc(n, sizeof(*d));
 	ids = calloc(n, sizeof(*ids));
 	if (!d || !ids) {
-		r = -ENOMEM;
+		r = rb_errorf(e, ENOMEM,
+			      "USDT %s:%s: no memory for the uprobes and spec ids of its %zu sites",
+			      t->provider, t->name, n);
 		goto out;
 	}
 	etype = elf_type(path);
 	for (size_t i = 0; i < n; i++) {
-		unsigned char spec[USDT_SPEC_SIZE];
 		char maps[64];
 		uint64_t ip = 0;
 		bool have_ip = false;
@@ -208,7 +238,7 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 			ids[i] = ids[k];
 		} else {
 			ids[i] = l->usdt_next_spec++;
-			r = usdt_spec_encode(&pr[i], 0, spec, sizeof(spec), e);
+			r = usdt_spec_encode(&pr[i], &lay, 0, spec, lay.size, e);
 			if (r < 0) {
 				rb_err_wrap(e, r, "%s", path);
 				goto fail;
@@ -261,13 +291,15 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 			   t->provider, t->name, pr[i].addr, pr[i].file_off, ids[i], pr[i].args_str,
 			   pr[i].sema_off ? " with semaphore" : "");
 	}
-	r = keep_probes(lp, d, n);
-	d = NULL;
+	r = att_add_probes(lp, d, n);
+	if (r < 0)
+		rb_errorf(e, r, "out of memory keeping %zu USDT probes", n);
 	goto out;
 fail:
 	while (done-- > 0)
 		dynprobe_detach(&d[done]);
 out:
+	free(spec);
 	free(d);
 	free(ids);
 	free(pr);

@@ -197,6 +197,11 @@ static int deliver(struct ev_map *m, int cpu, const void *data, size_t size)
 		ev.type_name = r->type_name;
 		sb_reset(&r->text);
 		fmt_init(&o, &r->text, false);
+		o.data = r->o.json_data;
+		/* the data style shows a flexible array's elements from the bytes past the
+		 * struct (not a perf buffer's padding) */
+		if (o.data && size > want && !size_fits(m->type, want, size))
+			want = size;
 		if (size < want) {
 			rb_errorf(&e, EINVAL, "the record has %zu bytes, %s has %zu", size,
 				  ev.type_name, want);

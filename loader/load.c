@@ -301,7 +301,6 @@ RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
 	for (size_t i = 0; i < l->prog_cnt; i++) {
 		l->progs[i].fd = -1;
 		l->progs[i].obj_prog = pp->prog_idx[i];
-		l->progs[i].att = (struct sys_attachment)SYS_ATTACHMENT_INIT;
 	}
 	trace_emit(RB_TRACE_STAGE, "load", 0, 0, "%s: %zu maps, %zu programs", obj_file(obj),
 		   l->map_cnt, l->prog_cnt);

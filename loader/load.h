@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bpf/attach.h"
+#include "loader/attachment.h"
 #include "loader/object.h"
 #include "loader/prepare.h"
 #include "rawbpf.h"
@@ -31,17 +31,13 @@ struct loaded_prog {
 	char *explain;
 	uint32_t verified_insns;
 	uint32_t xlated_len, jited_len; /* bytes, from the program info after load */
-	struct attach_perf *perf; /* perf_event programs: CPUs after the first (attach_perf.c) */
 	/* attach */
-	struct sys_attachment att;
+	struct attachment *atts; /* what it is attached to, in the order made (attachment.h) */
+	size_t att_cnt;
 	char *target;
 	char *att_note;
 	int att_err;
 	uint32_t link_id;
-	struct dynprobe *probe; /* uprobe/kprobe/usdt attachments (attach_probe.c, attach_usdt.c) */
-	size_t probe_cnt;	/* entries of probe (usdt: one per probe site) */
-	struct nl_tc_filter *tc; /* a netlink cls_bpf attachment (attach_net.c) */
-	int map_att_fd;		 /* SYS_ATTACH_MAP: the sockmap it is attached to (attach_sock.c) */
 };
 
 struct rb_loaded {

@@ -52,10 +52,21 @@ static void tracepoint_hint(const char *category, const char *name, struct rb_er
 	sb_free(&sb);
 }
 
+/* Room for what a bpf/attach.h function makes, or -ENOMEM. */
+static struct sys_attachment *sys_slot(struct loaded_prog *lp, struct rb_error *err)
+{
+	struct sys_attachment *s = att_add_sys(lp);
+
+	if (!s)
+		rb_errorf(err, -ENOMEM, "out of memory");
+	return s;
+}
+
 static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_prog *p,
 		      const struct rb_attach_opts *o, struct rb_error *err)
 {
 	const struct secdef_attach *a = &p->attach;
+	struct sys_attachment *s;
 	int r;
 
 	r = attach_perf(lp, p, o, err); /* perf_event; notes for syscall and socket programs */
@@ -66,7 +77,9 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 		if (!a->binary || !a->func)
 			break;
 		lp->target = fmt("tracepoint ", a->text ? a->text : "", "");
-		r = sys_attach_tracepoint(lp->fd, a->binary, a->func, 0, &lp->att, err);
+		if (!(s = sys_slot(lp, err)))
+			return -ENOMEM;
+		r = sys_attach_tracepoint(lp->fd, a->binary, a->func, 0, s, err);
 		if (r == -ENOENT)
 			tracepoint_hint(a->binary, a->func, err);
 		return r;
@@ -74,7 +87,9 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 		if (!a->func || !a->func[0])
 			break;
 		lp->target = fmt("raw_tracepoint ", a->func, "");
-		return sys_attach_raw_tracepoint(lp->fd, a->func, 0, &lp->att, err);
+		if (!(s = sys_slot(lp, err)))
+			return -ENOMEM;
+		return sys_attach_raw_tracepoint(lp->fd, a->func, 0, s, err);
 	case SECDEF_TGT_BTF:
 		if (p->prog_type != BPF_PROG_TYPE_TRACING && p->prog_type != BPF_PROG_TYPE_LSM)
 			break;
@@ -82,7 +97,9 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 			return attach_iter(lp, p, err); /* read with rb_loaded_iter_open */
 		lp->target = fmt(p->def && p->def->btf_typedef ? "tp_btf " : "tracing ",
 				 a->btf_name ? a->btf_name : "", "");
-		return sys_attach_tracing(lp->fd, (uint32_t)p->attach_type, 0, &lp->att, err);
+		if (!(s = sys_slot(lp, err)))
+			return -ENOMEM;
+		return sys_attach_tracing(lp->fd, (uint32_t)p->attach_type, 0, s, err);
 	case SECDEF_TGT_KPROBE:
 	case SECDEF_TGT_KRETPROBE:
 	case SECDEF_TGT_KSYSCALL:
@@ -96,7 +113,9 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 
 		/* the target program and function were fixed at load (load.c) */
 		lp->target = fmt("freplace ", t ? t : (a->func ? a->func : ""), "");
-		return sys_attach_tracing(lp->fd, 0, 0, &lp->att, err);
+		if (!(s = sys_slot(lp, err)))
+			return -ENOMEM;
+		return sys_attach_tracing(lp->fd, 0, 0, s, err);
 	}
 	case SECDEF_TGT_STRUCT_OPS:
 		if (!lp->att_note)
@@ -137,7 +156,7 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 		struct rb_error e = { 0 };
 		int r;
 
-		if (lp->fd < 0 || lp->att.how != SYS_ATTACH_NONE)
+		if (lp->fd < 0 || lp->att_cnt)
 			continue;
 		r = attach_one(l, lp, p, o, &e);
 		if (r == 1) {
@@ -149,31 +168,14 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 		}
 		if (r < 0) {
 			/* a failed attach leaves nothing behind */
-			attach_perf_detach(lp);
-			attach_probe_detach(lp);
-			attach_net_detach(lp);
-			attach_sock_detach(lp, p);
-			sys_detach(&lp->att);
+			att_detach_all(lp);
 			lp->att_err = r;
 			lp->att_note = strdup(e.msg);
 			if (!first)
 				first = rb_errorf(err, r, "program '%s': %s", p->name, e.msg);
 			continue;
 		}
-		if (lp->att.how == SYS_ATTACH_LINK) {
-			struct bpf_link_info info;
-
-			if (sys_link_get_info(lp->att.fd, &info) == 0)
-				lp->link_id = info.id;
-			lp->att_note = strdup("BPF link");
-		} else {
-			lp->att_note = strdup(lp->att.how == SYS_ATTACH_RAW_TP ? "raw tracepoint fd"
-					      : lp->att.how == SYS_ATTACH_NETLINK
-						      ? "netlink cls_bpf filter (direct action)"
-					      : lp->att.how == SYS_ATTACH_MAP
-						      ? "BPF_PROG_ATTACH on the map"
-						      : "perf event (PERF_EVENT_IOC_SET_BPF)");
-		}
+		att_report(lp);
 		trace_emit(RB_TRACE_STAGE, "attach", 0, 0, "program '%s': %s (%s)", p->name,
 			   lp->target ? lp->target : "", lp->att_note ? lp->att_note : "");
 		attached++;
@@ -193,13 +195,8 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 RB_API void rb_loaded_detach(struct rb_loaded *l)
 {
 	detach_struct_ops(l);
-	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;) {
-		attach_perf_detach(&l->progs[i]);
-		attach_probe_detach(&l->progs[i]);
-		attach_net_detach(&l->progs[i]);
-		attach_sock_detach(&l->progs[i], &l->obj->progs[l->progs[i].obj_prog]);
-		sys_detach(&l->progs[i].att);
-	}
+	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;)
+		att_detach_all(&l->progs[i]);
 }
 
 RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t i,
@@ -212,7 +209,7 @@ RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t i,
 	lp = &l->progs[i];
 	out->prog = l->obj->progs[lp->obj_prog].name;
 	out->target = lp->target ? lp->target : "";
-	out->attached = lp->att.how != SYS_ATTACH_NONE;
+	out->attached = lp->att_cnt > 0;
 	out->err = lp->att_err;
 	out->note = lp->att_note ? lp->att_note : (lp->fd < 0 ? "not loaded" : "");
 	out->link_id = lp->link_id;
@@ -273,20 +270,16 @@ RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_e
 		const char *name = l->obj->progs[lp->obj_prog].name;
 
 		r = pin_at(lp->fd, dir, "progs", name, &undo, err);
-		/* perf-event attachments (no link) cannot be pinned: they end with the process */
-		if (r == 0 && lp->att.how != SYS_ATTACH_NONE &&
-		    lp->att.how != SYS_ATTACH_PERF_IOCTL && lp->att.how != SYS_ATTACH_NETLINK &&
-		    lp->att.how != SYS_ATTACH_MAP)
-			r = pin_at(lp->att.fd, dir, "links", name, &undo, err);
-		/* perf_event: the first CPU's link is links/<prog>, the others' <prog>_cpuN */
-		for (size_t c = 0; r == 0; c++) {
-			char cpu_name[512];
-			int cpu, fd = attach_perf_link(lp, c, &cpu);
+		/*
+		 * Attachments without a link (perf events set by ioctl, netlink filters, map
+		 * attaches) cannot be pinned: they end with the process.
+		 */
+		for (size_t a = 0; r == 0 && a < lp->att_cnt; a++) {
+			char link_name[512];
 
-			if (fd < 0)
-				break;
-			snprintf(cpu_name, sizeof(cpu_name), "%s_cpu%d", name, cpu);
-			r = pin_at(fd, dir, "links", cpu_name, &undo, err);
+			if (att_pin_name(lp, a, name, link_name, sizeof(link_name)) == 0)
+				r = pin_at(att_pin_fd(&lp->atts[a]), dir, "links", link_name,
+					   &undo, err);
 		}
 	}
 	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)

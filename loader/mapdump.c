@@ -212,6 +212,7 @@ RB_API int rb_btf_format(const struct rb_btf *btf, uint32_t type_id, const void 
 	if (!btf)
 		return rb_errorf(err, EINVAL, "no BTF to format type [%u] with", type_id);
 	fmt_init(&o, &sb, style == RB_DUMP_TEXT);
+	o.data = style == RB_DUMP_JSON_DATA;
 	r = btf_format_value(&o, rb_btf_inner(btf), type_id, data, size, err);
 	if (r == 0 && sb.oom)
 		r = rb_errorf(err, ENOMEM, "out of memory formatting type [%u]", type_id);
@@ -513,6 +514,9 @@ RB_API int rb_map_dump(int map_fd, enum rb_dump_style style, rb_write_fn write, 
 	struct dump d = { .fd = map_fd, .style = style, .write = write, .ctx = ctx, .err = err };
 	int r;
 
+	if (style == RB_DUMP_JSON_DATA)
+		d.style = RB_DUMP_JSON; /* bpftool's -j shape, values in the data style */
+
 	if (!info)
 		info = &local;
 	memset(info, 0, sizeof(*info));
@@ -556,6 +560,7 @@ RB_API int rb_map_dump(int map_fd, enum rb_dump_style style, rb_write_fn write, 
 		d.btf = btf;
 	}
 	fmt_init(&d.out, &d.sb, style == RB_DUMP_TEXT);
+	d.out.data = style == RB_DUMP_JSON_DATA;
 	r = dump_entries(&d);
 	sb_free(&d.sb);
 	btf_free(btf);

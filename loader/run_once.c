@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bpf/sys.h"
 #include "btf/format.h"
@@ -33,7 +34,7 @@ RB_API enum rb_run_once rb_loaded_prog_run_once(const struct rb_loaded *l, size_
 	if (p->prog_type == BPF_PROG_TYPE_SYSCALL)
 		return RB_RUN_ONCE_SYSCALL;
 	if (p->prog_type == BPF_PROG_TYPE_TRACING && p->attach_type == BPF_TRACE_ITER &&
-	    lp->att.how == SYS_ATTACH_LINK)
+	    lp->att_cnt && att_link_fd(&lp->atts[0]) >= 0)
 		return RB_RUN_ONCE_ITER;
 	return RB_RUN_ONCE_NONE;
 }
@@ -68,6 +69,7 @@ RB_API int rb_loaded_run_syscall(const struct rb_loaded *l, size_t i, const void
 	const struct obj_prog *p;
 	const struct btf_type *t = NULL;
 	size_t size = ctx ? ctx_size : 0;
+	struct timespec t0, t1;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -101,7 +103,9 @@ RB_API int rb_loaded_run_syscall(const struct rb_loaded *l, size_t i, const void
 	}
 	o.ctx_in = out->ctx; /* the kernel writes the program's changes back here */
 	o.ctx_size_in = (uint32_t)size;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = sys_prog_test_run(lp->fd, &o);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (r < 0) {
 		rb_syscall_run_free(out);
 		return rb_errorf(err, r,
@@ -113,6 +117,9 @@ RB_API int rb_loaded_run_syscall(const struct rb_loaded *l, size_t i, const void
 					      : "");
 	}
 	out->retval = o.retval;
+	/* the kernel times test runs of packet programs, not of syscall programs: ours */
+	out->duration_ns = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+				      (t1.tv_nsec - t0.tv_nsec));
 	trace_emit(RB_TRACE_STAGE, "run", 0, 0, "program '%s': syscall program returned %u",
 		   p->name, o.retval);
 	if (t && out->ctx) {
@@ -125,6 +132,12 @@ RB_API int rb_loaded_run_syscall(const struct rb_loaded *l, size_t i, const void
 		    !sb.oom)
 			out->ctx_text = sb_detach(&sb);
 		sb_free(&sb);
+		fmt_init(&fo, &sb, false);
+		fo.data = true;
+		if (btf_format_value(&fo, btf, out->ctx_type_id, out->ctx, t->size, &fe) == 0 &&
+		    !sb.oom)
+			out->ctx_json = sb_detach(&sb);
+		sb_free(&sb);
 	}
 	return 0;
 }
@@ -135,6 +148,8 @@ RB_API void rb_syscall_run_free(struct rb_syscall_run *r)
 		return;
 	free(r->ctx);
 	free(r->ctx_text);
+	free(r->ctx_json);
 	r->ctx = NULL;
 	r->ctx_text = NULL;
+	r->ctx_json = NULL;
 }

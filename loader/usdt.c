@@ -23,33 +23,57 @@
 #define STAPSDT_NOTE_TYPE 3
 #define MAX_PROBES	  65536 /* more than any real binary; bounds the allocation */
 
-/* x86-64 struct pt_regs, in slot order: the 64-bit names and their 32/16/8-bit forms. */
+/*
+ * x86-64 struct pt_regs, in slot order: the 64-bit names, their 32/16/8-bit forms, and the
+ * high-byte form of the four registers that have one (%ah is bits 8..15 of %rax).
+ */
 static const struct {
 	const char *names[4];
+	const char *high8;
 	int off;
 } x86_regs[] = {
-	{{"r15", "r15d", "r15w", "r15b"}, 0},  {{"r14", "r14d", "r14w", "r14b"}, 8},
-	{{"r13", "r13d", "r13w", "r13b"}, 16}, {{"r12", "r12d", "r12w", "r12b"}, 24},
-	{{"rbp", "ebp", "bp", "bpl"}, 32},     {{"rbx", "ebx", "bx", "bl"}, 40},
-	{{"r11", "r11d", "r11w", "r11b"}, 48}, {{"r10", "r10d", "r10w", "r10b"}, 56},
-	{{"r9", "r9d", "r9w", "r9b"}, 64},     {{"r8", "r8d", "r8w", "r8b"}, 72},
-	{{"rax", "eax", "ax", "al"}, 80},      {{"rcx", "ecx", "cx", "cl"}, 88},
-	{{"rdx", "edx", "dx", "dl"}, 96},      {{"rsi", "esi", "si", "sil"}, 104},
-	{{"rdi", "edi", "di", "dil"}, 112},    {{"rip", "eip", NULL, NULL}, 128},
-	{{"rsp", "esp", "sp", "spl"}, 152},
+	{{"r15", "r15d", "r15w", "r15b"}, NULL, 0},  {{"r14", "r14d", "r14w", "r14b"}, NULL, 8},
+	{{"r13", "r13d", "r13w", "r13b"}, NULL, 16}, {{"r12", "r12d", "r12w", "r12b"}, NULL, 24},
+	{{"rbp", "ebp", "bp", "bpl"}, NULL, 32},     {{"rbx", "ebx", "bx", "bl"}, "bh", 40},
+	{{"r11", "r11d", "r11w", "r11b"}, NULL, 48}, {{"r10", "r10d", "r10w", "r10b"}, NULL, 56},
+	{{"r9", "r9d", "r9w", "r9b"}, NULL, 64},     {{"r8", "r8d", "r8w", "r8b"}, NULL, 72},
+	{{"rax", "eax", "ax", "al"}, "ah", 80},      {{"rcx", "ecx", "cx", "cl"}, "ch", 88},
+	{{"rdx", "edx", "dx", "dl"}, "dh", 96},      {{"rsi", "esi", "si", "sil"}, NULL, 104},
+	{{"rdi", "edi", "di", "dil"}, NULL, 112},    {{"rip", "eip", NULL, NULL}, NULL, 128},
+	{{"rsp", "esp", "sp", "spl"}, NULL, 152},
 };
 
-int usdt_x86_reg_offset(const char *name)
+/* The slot of name and its width in bytes (1 for %ah-style, with *high8 set); -1 unknown. */
+static int reg_lookup(const char *name, unsigned int *width, bool *high8)
 {
-	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(x86_regs[0]); i++)
+	static const unsigned int widths[4] = {8, 4, 2, 1};
+
+	for (size_t i = 0; i < sizeof(x86_regs) / sizeof(x86_regs[0]); i++) {
 		for (int k = 0; k < 4; k++)
-			if (x86_regs[i].names[k] && !strcmp(x86_regs[i].names[k], name))
+			if (x86_regs[i].names[k] && !strcmp(x86_regs[i].names[k], name)) {
+				*width = widths[k];
+				*high8 = false;
 				return x86_regs[i].off;
+			}
+		if (x86_regs[i].high8 && !strcmp(x86_regs[i].high8, name)) {
+			*width = 1;
+			*high8 = true;
+			return x86_regs[i].off;
+		}
+	}
 	return -1;
 }
 
+int usdt_x86_reg_offset(const char *name)
+{
+	unsigned int w;
+	bool h;
+
+	return reg_lookup(name, &w, &h);
+}
+
 /* "%name" at *p: copy the name (letters and digits), advance; -1 when malformed/unknown. */
-static int read_reg(const char **p, char *out, size_t outlen)
+static int read_reg(const char **p, char *out, size_t outlen, unsigned int *width, bool *high8)
 {
 	const char *s = *p;
 	size_t n = 0;
@@ -64,7 +88,63 @@ static int read_reg(const char **p, char *out, size_t outlen)
 	memcpy(out, s, n);
 	out[n] = '\0';
 	*p = s + n;
-	return usdt_x86_reg_offset(out);
+	return reg_lookup(out, width, high8);
+}
+
+/* A register used to form an address must be a 64-bit one (not %eax, %ax, %al, %ah). */
+static int read_addr_reg(const char **p, char *out, size_t outlen)
+{
+	unsigned int width;
+	bool high8;
+	int off = read_reg(p, out, outlen, &width, &high8);
+
+	return off >= 0 && width == 8 ? off : -1;
+}
+
+/*
+ * Memory operands: "[disp](%base)", "[disp](%base,%index[,scale])", "[disp](,%index[,scale])".
+ * p points after the "N@". A symbolic displacement ("counter(%rip)") is not read: it needs
+ * the binary's symbol table and the %rip of the next instruction.
+ */
+static int parse_mem(const char *p, struct usdt_arg *a)
+{
+	char *end;
+
+	if (*p != '(') {
+		errno = 0;
+		a->val_off = strtoll(p, &end, 0);
+		if (errno || end == p || *end != '(')
+			return -1;
+		p = end;
+	}
+	p++;
+	if (*p != ',') {
+		a->reg_off = read_addr_reg(&p, a->reg, sizeof(a->reg));
+		if (a->reg_off < 0 || !strcmp(a->reg, "rip"))
+			return -1; /* "%rip + disp" is relative to the next instruction: no such here */
+		if (*p == ')' && !p[1]) {
+			a->kind = USDT_ARG_REG_DEREF;
+			return 0;
+		}
+	}
+	if (*p++ != ',')
+		return -1;
+	a->idx_reg_off = read_addr_reg(&p, a->idx_reg, sizeof(a->idx_reg));
+	if (a->idx_reg_off < 0 || !strcmp(a->idx_reg, "rip") || !strcmp(a->idx_reg, "rsp"))
+		return -1; /* neither can be an index */
+	a->scale = 1;
+	if (*p == ',') {
+		long sc = strtol(p + 1, &end, 10);
+
+		if (end == p + 1 || (sc != 1 && sc != 2 && sc != 4 && sc != 8))
+			return -1;
+		a->scale = (unsigned int)sc;
+		p = end;
+	}
+	if (*p != ')' || p[1])
+		return -1;
+	a->kind = USDT_ARG_SIB;
+	return 0;
 }
 
 static int parse_one(const char *arg, struct usdt_arg *a)
@@ -93,46 +173,16 @@ static int parse_one(const char *arg, struct usdt_arg *a)
 		return 0;
 	}
 	if (*p == '%') { /* register */
-		a->reg_off = read_reg(&p, a->reg, sizeof(a->reg));
-		if (a->reg_off < 0 || *p)
+		unsigned int width;
+
+		a->reg_off = read_reg(&p, a->reg, sizeof(a->reg), &width, &a->high8);
+		if (a->reg_off < 0 || *p || (a->high8 && a->size != 1))
 			return -1;
+		(void)width;
 		a->kind = USDT_ARG_REG;
 		return 0;
 	}
-	/* [disp](%base[,%index[,scale]]) */
-	if (*p != '(') {
-		errno = 0;
-		a->val_off = strtoll(p, &end, 0);
-		if (errno || end == p || *end != '(')
-			return -1; /* e.g. "sym(%rip)": needs symbol resolution */
-		p = end;
-	}
-	p++;
-	a->reg_off = read_reg(&p, a->reg, sizeof(a->reg));
-	if (a->reg_off < 0)
-		return -1;
-	if (*p == ')' && !p[1]) {
-		a->kind = USDT_ARG_REG_DEREF;
-		return 0;
-	}
-	if (*p++ != ',')
-		return -1;
-	a->idx_reg_off = read_reg(&p, a->idx_reg, sizeof(a->idx_reg));
-	if (a->idx_reg_off < 0)
-		return -1;
-	a->scale = 1;
-	if (*p == ',') {
-		long sc = strtol(p + 1, &end, 10);
-
-		if (end == p + 1 || (sc != 1 && sc != 2 && sc != 4 && sc != 8))
-			return -1;
-		a->scale = (unsigned int)sc;
-		p = end;
-	}
-	if (*p != ')' || p[1])
-		return -1;
-	a->kind = USDT_ARG_SIB;
-	return 0;
+	return parse_mem(p, a);
 }
 
 int usdt_parse_args(const char *spec, struct usdt_arg *args, int max, struct rb_error *e)
@@ -374,61 +424,5 @@ int usdt_find(const char *path, const char *provider, const char *name, struct u
 		}
 	*probes = all;
 	*cnt = k;
-	return 0;
-}
-
-/* Field offsets of struct __bpf_usdt_spec / __bpf_usdt_arg_spec (see usdt.h). */
-#define SPEC_ARG_SIZE	16
-#define SPEC_COOKIE_OFF 192
-#define SPEC_CNT_OFF	200
-enum { SPEC_ARG_CONST, SPEC_ARG_REG, SPEC_ARG_REG_DEREF };
-
-int usdt_spec_encode(const struct usdt_probe *p, uint64_t cookie, void *out, size_t len,
-		     struct rb_error *e)
-{
-	unsigned char *b = out;
-	int16_t cnt = (int16_t)p->nargs;
-
-	if (len < USDT_SPEC_SIZE)
-		return rb_errorf(e, EINVAL, "USDT %s:%s: spec buffer of %zu bytes, need %d",
-				 p->provider, p->name, len, USDT_SPEC_SIZE);
-	if (p->nargs < 0 || p->nargs > USDT_MAX_ARGS)
-		return rb_errorf(e, EINVAL, "USDT %s:%s: %d arguments", p->provider, p->name,
-				 p->nargs);
-	memset(b, 0, USDT_SPEC_SIZE);
-	for (int i = 0; i < p->nargs; i++) {
-		const struct usdt_arg *a = &p->args[i];
-		unsigned char *s = b + i * SPEC_ARG_SIZE;
-		uint64_t val = (uint64_t)a->val_off;
-		uint32_t type;
-		int16_t reg = (int16_t)a->reg_off;
-		int8_t shift = (int8_t)(64 - 8 * (int)a->size);
-
-		switch (a->kind) {
-		case USDT_ARG_CONST:
-			type = SPEC_ARG_CONST;
-			reg = 0;
-			break;
-		case USDT_ARG_REG:
-			type = SPEC_ARG_REG;
-			val = 0;
-			break;
-		case USDT_ARG_REG_DEREF:
-			type = SPEC_ARG_REG_DEREF;
-			break;
-		default:
-			return rb_errorf(e, EOPNOTSUPP,
-					 "USDT %s:%s: argument %d (%s) uses base + index * scale "
-					 "addressing, which the installed usdt.bpf.h cannot fetch",
-					 p->provider, p->name, i + 1, p->args_str);
-		}
-		memcpy(s, &val, 8);
-		memcpy(s + 8, &type, 4);
-		memcpy(s + 12, &reg, 2);
-		s[14] = a->is_signed;
-		memcpy(s + 15, &shift, 1);
-	}
-	memcpy(b + SPEC_COOKIE_OFF, &cookie, 8);
-	memcpy(b + SPEC_CNT_OFF, &cnt, 2);
 	return 0;
 }

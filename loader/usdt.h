@@ -30,9 +30,10 @@ struct usdt_arg {
 	unsigned int size; /* bytes: 1, 2, 4 or 8 */
 	bool is_signed;
 	int64_t val_off; /* constant or displacement */
-	char reg[8];	 /* base register as written ("eax", "rbp"), "" for a constant */
+	char reg[8];	 /* base register as written ("eax", "rbp"), "" for none */
 	int reg_off;	 /* offset of its 64-bit register in struct pt_regs, -1 for none */
-	char idx_reg[8]; /* SIB index register */
+	bool high8;	 /* %ah, %bh, %ch, %dh: bits 8..15 of the register */
+	char idx_reg[8]; /* SIB index register (a SIB operand may have no base: reg_off -1) */
 	int idx_reg_off;
 	unsigned int scale; /* SIB scale: 1, 2, 4 or 8 */
 };
@@ -76,16 +77,53 @@ int usdt_find(const char *path, const char *provider, const char *name, struct u
 	      size_t *cnt, struct rb_error *e);
 
 /*
- * The argument recipe the BPF side reads: struct __bpf_usdt_spec of libbpf's
- * <bpf/usdt.bpf.h> (as installed: 12 args of {u64 val_off; u32 arg_type; s16 reg_off;
- * bool arg_signed; s8 arg_bitshift}, then u64 usdt_cookie, s16 arg_cnt; 208 bytes). The
- * loader stores it in the object's __bpf_usdt_specs map at the spec id it passes as the
- * attach cookie. Returns 0, or -EOPNOTSUPP for an argument that layout cannot express
- * (base + index * scale: that usdt.bpf.h has no SIB kind).
+ * The argument recipe the BPF side reads: struct __bpf_usdt_spec of the object's
+ * <bpf/usdt.bpf.h> (an array of struct __bpf_usdt_arg_spec, then usdt_cookie and arg_cnt),
+ * stored in its __bpf_usdt_specs map at the spec id the loader passes as the attach cookie.
+ * Its layout changed between libbpf versions (1.7 added BPF_USDT_ARG_SIB and the index
+ * register and scale as bit-fields), so it is read from the object's BTF: every field as a
+ * bit offset and width, the argument kinds by enumerator name.
  */
-#define USDT_SPEC_SIZE 208
-int usdt_spec_encode(const struct usdt_probe *p, uint64_t cookie, void *out, size_t len,
-		     struct rb_error *e);
+struct usdt_field {
+	uint32_t bit_off; /* from the start of its struct */
+	uint32_t bits;	  /* 0: the layout has no such field */
+};
+
+struct usdt_spec_layout {
+	uint32_t size;	   /* sizeof(struct __bpf_usdt_spec) */
+	uint32_t arg_size; /* sizeof(struct __bpf_usdt_arg_spec); args[] starts at args_off */
+	uint32_t args_off;
+	uint32_t max_args;
+	/* in struct __bpf_usdt_arg_spec */
+	struct usdt_field val_off, arg_type, reg_off, arg_signed, arg_bitshift;
+	struct usdt_field idx_reg_off, scale_bitshift; /* bits 0 before libbpf 1.7 */
+	/* in struct __bpf_usdt_spec */
+	struct usdt_field cookie, arg_cnt;
+	/* enum __bpf_usdt_arg_type values; has_sib false when it has no BPF_USDT_ARG_SIB */
+	uint64_t kind_const, kind_reg, kind_deref, kind_sib;
+	bool has_sib;
+};
+
+#define USDT_SPEC_MAX_SIZE 4096 /* bounds a layout read from an object's BTF */
+
+/* The layout of libbpf 1.0-1.6's usdt.bpf.h (208 bytes, no SIB), for objects without BTF. */
+void usdt_layout_legacy(struct usdt_spec_layout *lay);
+
+struct btf;
+/*
+ * The layout from BTF: spec_type_id is struct __bpf_usdt_spec (the specs map's value type).
+ * -EINVAL with e naming the type or field that is missing or not as expected.
+ */
+int usdt_layout_from_btf(const struct btf *btf, uint32_t spec_type_id,
+			 struct usdt_spec_layout *lay, struct rb_error *e);
+
+/*
+ * Write probe p's recipe into out (len >= lay->size; the rest of out is zeroed). Returns 0,
+ * or -EOPNOTSUPP for an argument the layout cannot express (base + index * scale with a
+ * usdt.bpf.h older than libbpf 1.7), -E2BIG for more arguments than it holds.
+ */
+int usdt_spec_encode(const struct usdt_probe *p, const struct usdt_spec_layout *lay,
+		     uint64_t cookie, void *out, size_t len, struct rb_error *e);
 
 /* Offset of a 64-bit register's slot in the x86-64 struct pt_regs, for any of its names
  * ("rax", "eax", "ax", "al"); -1 when unknown. */

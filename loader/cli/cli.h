@@ -71,10 +71,30 @@ bool load_set_valid(const char *spec);
 /* Apply each "NAME=VALUE" with rb_object_set_var(); the first failure fills err. */
 int load_apply_sets(struct rb_object *obj, char *const *specs, size_t n, struct rb_error *err);
 
+/*
+ * load: "attached N of M loaded programs; K could not attach; ..." on f (none when f is NULL);
+ * -1 when some program could not attach (load_summary.c).
+ */
+int load_attach_summary(const struct rb_loaded *l, bool keep_going, FILE *f);
+
 /* load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c). */
 void load_print_map(const char *name, int fd, size_t limit);
 /* The struct_ops maps of a load: registered as what, or why not (load_print.c). */
 void load_print_struct_ops(const struct rb_loaded *l);
+
+/*
+ * load --json: every line a JSON document, flushed (load_json.c; docs/json-stream.md).
+ * The load document is print_json's; these write the rest of the stream.
+ */
+void load_json_record(const struct rb_event *ev);
+void load_json_lost(const char *map, int cpu, uint64_t count);
+void load_json_printk(const char *line);
+/* out: len bytes of the iterator's output (bytes in all; len < bytes: cut at a bound) */
+void load_json_iter(const char *prog, const char *out, size_t len, unsigned long long bytes);
+void load_json_run(const char *prog, const struct rb_syscall_run *res);
+void load_json_summary(const struct rb_event_stats *st);
+/* The end-of-run map object: entries as `map dump --json` has them, at most limit. */
+void load_json_map(const char *name, int fd, size_t limit);
 
 /* A minimal streaming JSON writer: stable, compact-but-readable output. */
 struct json {
@@ -89,6 +109,10 @@ void json_end_object(struct json *j);
 void json_begin_array(struct json *j, const char *key);
 void json_end_array(struct json *j);
 void json_string(struct json *j, const char *key, const char *val); /* NULL -> null */
+/* len bytes of val, NULs included (escaped) */
+void json_string_n(struct json *j, const char *key, const char *val, size_t len);
+/* raw: JSON text written as it is (a value formatted elsewhere) */
+void json_raw(struct json *j, const char *key, const char *raw);
 void json_int(struct json *j, const char *key, long long val);
 void json_uint(struct json *j, const char *key, unsigned long long val);
 void json_bool(struct json *j, const char *key, bool val);

@@ -41,7 +41,13 @@ static void usage(FILE *f)
 		"then print the maps (typed with BTF, 64 entries each unless --print-limit N; 0: all);\n"
 		"with --pin, pin everything under DIR (progs/, maps/, links/) and exit. --set\n"
 		"VAR=VALUE sets a global variable (a const volatile knob in .rodata, or .data/.bss)\n"
-		"before load.\n");
+		"before load. A program that is refused or cannot attach stops the run (exit 1);\n"
+		"with --keep-going each is reported and the others run (exit 1 at the end).\n"
+		"--json: JSON Lines, one compact document a line, flushed as written: the load\n"
+		"report (\"type\":\"load\") first, then what the programs produce (\"type\": record,\n"
+		"lost, printk, iter, run, summary), then one \"map\" line per map. Records are\n"
+		"decoded as {\"struct\":NAME,\"fields\":{...}} (char arrays as strings, bitfields as\n"
+		"numbers) or given as \"hex\". See docs/json-stream.md.\n");
 }
 
 static void print_trace(const struct rb_trace_event *ev, void *ctx)
@@ -78,7 +84,9 @@ static void print_json(const char *path, struct rb_object *obj, struct rb_loaded
 	uint32_t btf_id;
 
 	json_init(&j, stdout);
+	j.pretty = false; /* the first line of the --json stream (load_json.c) */
 	json_begin_object(&j, NULL);
+	json_string(&j, "type", "load");
 	json_string(&j, "object", path);
 	if (rb_loaded_btf(l, &btf_id) >= 0)
 		json_uint(&j, "btf_id", btf_id);
@@ -103,6 +111,7 @@ static void print_json(const char *path, struct rb_object *obj, struct rb_loaded
 		json_string(&j, "reason", pi.err < 0 ? pi.explain : NULL);
 		json_string(&j, "attach_point", ar.target[0] ? ar.target : NULL);
 		json_bool(&j, "attached", ar.attached);
+		json_string(&j, "attach_error", ar.err < 0 ? ar.note : NULL);
 		json_uint(&j, "link_id", ar.link_id);
 		if (pin && pi.fd >= 0) {
 			char p[4096];
@@ -195,6 +204,8 @@ static void print_loaded(const char *path, struct rb_object *obj, struct rb_load
 		       pi.id, pi.tag);
 		if (attached_phase && ar.attached)
 			printf("  attached: %s (%s)", ar.target, ar.note);
+		else if (attached_phase && ar.err < 0)
+			printf("  NOT ATTACHED (%s): %s", rb_errno_name(ar.err), ar.note);
 		else if (attached_phase)
 			printf("  %s", ar.note);
 		printf("\n");
@@ -376,8 +387,13 @@ int cmd_load(int argc, char **argv)
 	ro.json = json;
 	if (!no_attach && !pin && load_events_open(l, &ro, &events) != 0)
 		goto out;
-	if (!no_attach && rb_loaded_attach_opts(l, &af.opts, &e) < 0) {
-		cli_error("%s", e.msg);
+	if (!no_attach && rb_loaded_attach_opts(l, &af.opts, &e) < 0 && !lo.keep_going) {
+		/* as a skeleton's attach: the first failure stops; the table says why for each */
+		if (!json)
+			print_loaded(path, obj, l, true);
+		rb_loaded_detach(l);
+		cli_error("%s (nothing was run; --keep-going runs the programs that did attach)",
+			  e.msg);
 		goto out;
 	}
 	if (pin) {
@@ -391,6 +407,8 @@ int cmd_load(int argc, char **argv)
 	else
 		print_loaded(path, obj, l, !no_attach);
 	rc = 0;
+	if (!no_attach && load_attach_summary(l, lo.keep_going, json ? NULL : stdout) < 0)
+		rc = EXIT_INVALID; /* --keep-going: some program could not attach */
 	for (size_t i = 0; i < rb_loaded_prog_count(l); i++) {
 		struct rb_loaded_prog_info pi;
 
@@ -411,13 +429,15 @@ int cmd_load(int argc, char **argv)
 		rc = EXIT_INVALID;
 	events = NULL;
 	rb_loaded_detach(l);
-	if (!json)
-		for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
-			struct rb_loaded_map_info mi;
+	for (size_t i = 0; i < rb_loaded_map_count(l); i++) {
+		struct rb_loaded_map_info mi;
 
-			rb_loaded_map(l, i, &mi);
+		rb_loaded_map(l, i, &mi);
+		if (json)
+			load_json_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
+		else
 			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
-		}
+	}
 	goto out;
 fail:
 	cli_error("%s", e.msg);

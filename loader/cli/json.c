@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "loader/cli/cli.h"
 
@@ -11,24 +13,18 @@ void json_init(struct json *j, FILE *f)
 	j->pretty = true;
 }
 
+/* The library's escaping: control characters, and U+FFFD for bytes that are not UTF-8. */
+static void json_escape_n(FILE *f, const char *s, size_t len)
+{
+	char *q = rb_json_quote(s, len);
+
+	fputs(q ? q : "null", f);
+	free(q);
+}
+
 void json_escape(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
-	fputc('"', f);
+	json_escape_n(f, s, strlen(s));
 }
 
 static void json_key(struct json *j, const char *key)
@@ -82,6 +78,18 @@ void json_string(struct json *j, const char *key, const char *val)
 		json_escape(j->f, val);
 	else
 		fputs("null", j->f);
+}
+
+void json_string_n(struct json *j, const char *key, const char *val, size_t len)
+{
+	json_key(j, key);
+	json_escape_n(j->f, val, len);
+}
+
+void json_raw(struct json *j, const char *key, const char *raw)
+{
+	json_key(j, key);
+	fputs(raw, j->f);
 }
 
 void json_int(struct json *j, const char *key, long long val)

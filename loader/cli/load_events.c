@@ -16,7 +16,7 @@
 #include "loader/cli/cli.h"
 
 struct printer {
-	bool quiet; /* --json: the document is printed, not the stream */
+	bool json; /* --json: one JSON line each (load_json.c) */
 	bool printk_said; /* the header before the first bpf_printk line (verify helper) */
 };
 
@@ -30,8 +30,10 @@ static int on_event(const struct rb_event *ev, void *ctx)
 {
 	struct printer *pr = ctx;
 
-	if (pr->quiet)
+	if (pr->json) {
+		load_json_record(ev);
 		return 0;
+	}
 	if (ev->type_first && ev->type_forced)
 		printf("map %s: records decoded as %s (--event-type)\n", ev->map, ev->type_name);
 	else if (ev->type_first)
@@ -57,7 +59,9 @@ static void on_lost(const char *map, int cpu, uint64_t lost, void *ctx)
 {
 	struct printer *pr = ctx;
 
-	if (!pr->quiet)
+	if (pr->json)
+		load_json_lost(map, cpu, lost);
+	else
 		printf("%s cpu %d: %llu records lost (the CPU's ring was full)\n", map, cpu,
 		       (unsigned long long)lost);
 }
@@ -66,7 +70,9 @@ static void on_line(const char *line, void *ctx)
 {
 	struct printer *pr = ctx;
 
-	if (!pr->quiet) {
+	if (pr->json) {
+		load_json_printk(line);
+	} else {
 		if (!pr->printk_said)
 			printf("%s\n", LOAD_PRINTK_HEADER);
 		pr->printk_said = true;
@@ -95,10 +101,11 @@ int load_events_open(const struct rb_loaded *l, const struct load_run_opts *o,
 		.on_line = on_line,
 		.ctx = &the_printer,
 		.event_type = o->event_type,
+		.json_data = o->json,
 	};
 	struct rb_error e = {0};
 
-	the_printer = (struct printer){.quiet = o->json};
+	the_printer = (struct printer){.json = o->json};
 	if (rb_event_reader_new(l, &ro, out, &e) < 0) {
 		cli_error("%s", e.msg);
 		return EXIT_INVALID;
@@ -146,7 +153,9 @@ int load_run_events(struct rb_event_reader *r, const struct load_run_opts *o)
 	}
 	rb_event_reader_poll(r, 0, &e); /* what arrived just before the end */
 	rb_event_reader_stats(r, &st);
-	if (!o->json && rb_event_reader_map_count(r))
+	if (o->json)
+		load_json_summary(&st);
+	else if (rb_event_reader_map_count(r))
 		printf("%llu records, %llu discarded by the program (ring buffer), %llu lost "
 		       "(perf buffer)\n",
 		       (unsigned long long)st.records, (unsigned long long)st.discarded,
@@ -214,19 +223,23 @@ bad:
 	return -1;
 }
 
-/* Read one walk of the iterator to its end and print it. */
-static int print_iter(const struct rb_loaded *l, size_t i, const char *name, bool quiet)
+/* --json: an iterator's output is one string of at most this many bytes (then cut). */
+#define ITER_JSON_MAX (16u << 20)
+
+/* Read one walk of the iterator to its end and print it (--json: one "iter" line). */
+static int print_iter(const struct rb_loaded *l, size_t i, const char *name, bool json)
 {
 	struct rb_error e = {0};
 	unsigned long long total = 0;
-	char buf[8192];
+	char buf[8192], *all = NULL;
+	size_t len = 0, cap = 0;
 	int fd = rb_loaded_iter_open(l, i, &e);
 
 	if (fd < 0) {
 		cli_error("%s", e.msg);
 		return -1;
 	}
-	if (!quiet)
+	if (!json)
 		printf("iterator %s:\n", name);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
@@ -236,17 +249,41 @@ static int print_iter(const struct rb_loaded *l, size_t i, const char *name, boo
 		if (n < 0) {
 			cli_error("iterator %s: read: %s", name, strerror(errno));
 			close(fd);
+			free(all);
 			return -1;
 		}
 		if (!n)
 			break;
 		total += (unsigned long long)n;
-		if (!quiet)
+		if (!json) {
 			fwrite(buf, 1, (size_t)n, stdout);
+			continue;
+		}
+		if (len + (size_t)n > cap && cap < ITER_JSON_MAX) {
+			size_t want = cap ? cap * 2 : 65536;
+			char *p;
+
+			while (want < len + (size_t)n && want < ITER_JSON_MAX)
+				want *= 2;
+			p = realloc(all, want < ITER_JSON_MAX ? want : ITER_JSON_MAX);
+			if (p) {
+				all = p;
+				cap = want < ITER_JSON_MAX ? want : ITER_JSON_MAX;
+			}
+		}
+		if (len < cap) {
+			size_t take = cap - len < (size_t)n ? cap - len : (size_t)n;
+
+			memcpy(all + len, buf, take);
+			len += take;
+		}
 	}
 	close(fd);
-	if (!quiet)
+	if (json)
+		load_json_iter(name, all ? all : "", len, total);
+	else
 		printf("(end of iterator %s: %llu bytes)\n", name, total);
+	free(all);
 	fflush(stdout);
 	return 0;
 }
@@ -261,7 +298,9 @@ static int run_syscall(const struct rb_loaded *l, size_t i, const char *name,
 		cli_error("%s", e.msg);
 		return -1;
 	}
-	if (!o->json) {
+	if (o->json) {
+		load_json_run(name, &res);
+	} else {
 		printf("program %s ran once (BPF_PROG_TEST_RUN): returned %u\n", name, res.retval);
 		if (res.ctx_text)
 			printf("  %s after the run: %s\n", res.ctx_type, res.ctx_text);

@@ -49,7 +49,11 @@ grep -Fq '  0 = {".bss":[{"matched":0}]}' "$OUT" || fail "no typed .bss line"
 "$RAWBPF" load "$S/counter.bpf.o" --duration 0.2 --json >"$OUT" 2>"$ERR" || fail "json load"
 python3 - "$OUT" <<'PY' || fail "manifest"
 import json, sys
-d = json.load(open(sys.argv[1]))
+# JSON Lines: the load document is the first line, every line is a document of its own
+lines = [json.loads(l) for l in open(sys.argv[1])]
+d = lines[0]
+assert d["type"] == "load", d
+assert [l["type"] for l in lines[1:]] == ["summary", "map"], lines
 p = d["programs"][0]
 assert p["name"] == "count_getpid" and p["loaded"] and p["id"] > 0 and len(p["tag"]) == 16, p
 assert p["attached"] and p["attach_point"] == "tracepoint syscalls/sys_enter_getpid", p

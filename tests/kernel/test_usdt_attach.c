@@ -3,7 +3,10 @@
  * (sys/sdt.h). usdt_args.bpf.o attached to rbu:args (with a semaphore) must see the raised
  * semaphore, the probe's argument count and values as usdt.bpf.h fetched them by our
  * recipe; usdt.bpf.o attached to rbu:twice must fire at both of its sites; a missing probe
- * is an error naming the probes that exist. Everything is detached on the way out.
+ * is an error naming the probes that exist. usdt_sib.bpf.o (which declares libbpf 1.7's
+ * recipe layout itself) reads arguments gcc placed at base + index * scale and every
+ * register width, %ah included; usdt_args.bpf.o (the installed 1.1 layout) is refused such
+ * a probe with the reason. Everything is detached on the way out.
  */
 #define _SDT_HAS_SEMAPHORES 1
 #include <errno.h>
@@ -15,12 +18,16 @@
 #include <unistd.h>
 
 #include "bpf/sys.h"
+#include "loader/usdt.h"
 #include "rawbpf.h"
 #include "testlib.h"
 #include "testload.h"
 
 unsigned short rbu_args_semaphore __attribute__((unused, section(".probes")));
 unsigned short rbu_twice_semaphore __attribute__((unused, section(".probes")));
+unsigned short rbu_sib_semaphore __attribute__((unused, section(".probes")));
+unsigned short rbu_sib_int_semaphore __attribute__((unused, section(".probes")));
+unsigned short rbu_regs_semaphore __attribute__((unused, section(".probes")));
 
 __attribute__((noinline)) static void fire_args(long x, long y)
 {
@@ -40,10 +47,41 @@ __attribute__((noinline)) static void twice_b(int x)
 	STAP_PROBE1(rbu, twice, x + 1000);
 }
 
+/* gcc -O2 places an array element indexed at run time as "-8@(%rdi,%rsi,8)" */
+__attribute__((noinline)) static void fire_sib(long *arr, long i)
+{
+	STAP_PROBE2(rbu, sib, arr[i], arr[i + 3]);
+	__asm__ volatile("" : : : "memory");
+}
+
+__attribute__((noinline)) static void fire_sib_int(int *arr, long i)
+{
+	STAP_PROBE1(rbu, sib_int, arr[i]);
+	__asm__ volatile("" : : : "memory");
+}
+
+/* Every width of %rax and %r8, %ah, and a constant: a probe written out by hand. */
+__attribute__((noinline)) static void fire_regs(unsigned long a, unsigned long b)
+{
+	__asm__ volatile("movq %0, %%rax\n\tmovq %1, %%r8\n" STAP_PROBE_ASM(
+				 rbu, regs,
+				 1@%%ah -1@%%al 2@%%ax -4@%%eax -4@%%r8d -2@%%r8w 1@%%r8b -8@%%r8 -4@$-5)
+			 :
+			 : "r"(a), "r"(b)
+			 : "rax", "r8", "memory");
+}
+
 struct usdt_seen {
 	uint64_t hits;
 	int64_t arg_cnt;
 	int64_t args[3];
+};
+
+struct usdt_seen_all {
+	uint64_t hits;
+	int64_t arg_cnt;
+	int64_t args[12];
+	int64_t err;
 };
 
 struct probe_stats {
@@ -161,6 +199,124 @@ START_TEST(usdt_missing_probe_names_what_exists)
 }
 END_TEST
 
+/* Load usdt_sib.bpf.o, attach it to rbu:PROBE of this executable (for every process). */
+static void attach_sib(struct loaded_obj *o, const char *probe)
+{
+	char self[PATH_MAX], t[PATH_MAX + 64];
+	const char *targets[1] = {t};
+	struct rb_attach_opts ao = {.sz = sizeof(ao), .targets = targets, .target_cnt = 1};
+	struct rb_error e = {0};
+	int r;
+
+	test_self_exe(self, sizeof(self));
+	snprintf(t, sizeof(t), "on_probe=%s:rbu:%s", self, probe);
+	test_load(o, "usdt_sib.bpf.o");
+	r = rb_loaded_attach_opts(o->l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+}
+
+/* The arguments gcc gave rbu:sib / rbu:sib_int, as the note says them. */
+static void expect_sib_note(const char *probe, int nargs)
+{
+	char self[PATH_MAX];
+	struct usdt_probe *p = NULL;
+	struct rb_error e = {0};
+	size_t n = 0;
+
+	test_self_exe(self, sizeof(self));
+	ck_assert_msg(!usdt_find(self, "rbu", probe, &p, &n, &e), "%s", e.msg);
+	ck_assert_int_eq(p[0].nargs, nargs);
+	for (int i = 0; i < nargs; i++)
+		ck_assert_msg(p[0].args[i].kind == USDT_ARG_SIB,
+			      "gcc did not emit base + index * scale for rbu:%s: '%s'", probe,
+			      p[0].args_str);
+	free(p);
+}
+
+START_TEST(usdt_sib_arguments)
+{
+	long arr[8] = {10, -20, 30, -40, 50, -60, 70, -80};
+	int iarr[4] = {1, -2, 3, -4};
+	struct usdt_seen_all s;
+	struct loaded_obj o;
+	uint32_t zero = 0;
+
+	expect_sib_note("sib", 2);
+	expect_sib_note("sib_int", 1);
+	attach_sib(&o, "sib");
+	fire_sib(arr, 1);
+	fire_sib(arr, 2);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd(o.l, "seen"), &zero, &s, 0), 0);
+	ck_assert_uint_eq(s.hits, 2);
+	ck_assert_int_eq(s.err, 0);
+	ck_assert_int_eq(s.arg_cnt, 2);
+	ck_assert_int_eq(s.args[0], 30);
+	ck_assert_int_eq(s.args[1], -60);
+	rb_loaded_detach(o.l);
+	test_unload(&o);
+
+	attach_sib(&o, "sib_int");
+	fire_sib_int(iarr, 3);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd(o.l, "seen"), &zero, &s, 0), 0);
+	ck_assert_uint_eq(s.hits, 1);
+	ck_assert_int_eq(s.err, 0);
+	ck_assert_int_eq(s.arg_cnt, 1);
+	ck_assert_int_eq(s.args[0], -4); /* four bytes, sign-extended */
+	rb_loaded_detach(o.l);
+	test_unload(&o);
+}
+END_TEST
+
+START_TEST(usdt_register_widths)
+{
+	struct usdt_seen_all s;
+	struct loaded_obj o;
+	uint32_t zero = 0;
+
+	attach_sib(&o, "regs");
+	fire_regs(0xfedcba98UL, 0x123456789abcdef0UL);
+	ck_assert_int_eq(sys_map_lookup_elem(test_map_fd(o.l, "seen"), &zero, &s, 0), 0);
+	ck_assert_uint_eq(s.hits, 1);
+	ck_assert_int_eq(s.err, 0);
+	ck_assert_int_eq(s.arg_cnt, 9);
+	ck_assert_int_eq(s.args[0], 0xba);	       /* %ah */
+	ck_assert_int_eq(s.args[1], -104);	       /* %al 0x98, signed */
+	ck_assert_int_eq(s.args[2], 0xba98);	       /* %ax */
+	ck_assert_int_eq(s.args[3], (int32_t)0xfedcba98); /* %eax, signed */
+	ck_assert_int_eq(s.args[4], (int32_t)0x9abcdef0); /* %r8d */
+	ck_assert_int_eq(s.args[5], (int16_t)0xdef0);	  /* %r8w */
+	ck_assert_int_eq(s.args[6], 0xf0);		  /* %r8b */
+	ck_assert_int_eq(s.args[7], 0x123456789abcdef0LL); /* %r8 */
+	ck_assert_int_eq(s.args[8], -5);
+	rb_loaded_detach(o.l);
+	test_unload(&o);
+}
+END_TEST
+
+/* The installed usdt.bpf.h's layout has no SIB kind: the attach says so, nothing attaches. */
+START_TEST(usdt_sib_refused_by_old_layout)
+{
+	char self[PATH_MAX], t[PATH_MAX + 64];
+	const char *targets[1] = {t};
+	struct rb_attach_opts ao = {.sz = sizeof(ao), .targets = targets, .target_cnt = 1};
+	struct rb_attach_result ar;
+	struct rb_error e = {0};
+	struct loaded_obj o;
+
+	test_self_exe(self, sizeof(self));
+	snprintf(t, sizeof(t), "on_args=%s:rbu:sib", self);
+	test_load(&o, "usdt_args.bpf.o");
+	ck_assert_int_eq(rb_loaded_attach_opts(o.l, &ao, &e), -EOPNOTSUPP);
+	ck_assert_msg(strstr(e.msg, "USDT rbu:sib: argument 1 '-8@(%rdi,%rsi,8)' is read as base + "
+				    "index * scale, which the object's usdt.bpf.h is too old to "
+				    "fetch (its enum __bpf_usdt_arg_type has no BPF_USDT_ARG_SIB)"),
+		      "%s", e.msg);
+	ck_assert_int_eq(rb_loaded_attach_result(o.l, 0, &ar), 0);
+	ck_assert(!ar.attached);
+	test_unload(&o);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("usdt_attach");
@@ -171,6 +327,9 @@ int main(void)
 	tcase_add_test(tc, usdt_arguments_and_semaphore);
 	tcase_add_test(tc, usdt_every_site);
 	tcase_add_test(tc, usdt_missing_probe_names_what_exists);
+	tcase_add_test(tc, usdt_sib_arguments);
+	tcase_add_test(tc, usdt_register_widths);
+	tcase_add_test(tc, usdt_sib_refused_by_old_layout);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

@@ -1435,6 +1435,34 @@ static int t_struct_ops_cc(struct run *r)
 	}
 	okf(r, "libbpf %s does not know SEC(\".struct_ops.link\"): load fails (%d)",
 	    libbpf_version_string(), err);
+/* An array element indexed at run time: gcc -O2 says "-8@(%rdi,%rsi,8)" in the note. */
+__attribute__((noinline)) void oracle_usdt_sib(long *arr, long i)
+{
+	DTRACE_PROBE1(rawbpf, oracle_sib, arr[i]);
+	asm volatile("" : : : "memory");
+}
+
+/*
+ * usdt_sib declares libbpf 1.7's spec layout; libbpf 1.1.2 has no base + index * scale
+ * argument and writes its own 208-byte spec, so it cannot run this sample. The sample loads
+ * (checked here); rawbpf's tests/kernel/test_usdt_attach.c checks what it reads.
+ */
+static int t_usdt_sib(struct run *r)
+{
+	struct bpf_link *l;
+
+	if (open_sample(r) || load(r))
+		return -1;
+	l = bpf_program__attach_usdt(bpf_object__find_program_by_name(r->obj, "on_probe"),
+				     getpid(), "/proc/self/exe", "rawbpf", "oracle_sib", NULL);
+	if (l) {
+		bpf_link__destroy(l);
+		okf(r, "not checked: this libbpf attached to a base + index * scale argument");
+		return 1;
+	}
+	okf(r, "loads; libbpf 1.1.2 cannot attach it (%s): it has no base + index * scale "
+	       "argument kind, rawbpf's test_usdt_attach checks this sample",
+	    strerror(errno));
 	return 1;
 }
 
@@ -1469,6 +1497,7 @@ static const struct {
 	{"ksyscall", t_ksyscall},
 	{"usdt", t_usdt},
 	{"usdt_args", t_usdt_args},
+	{"usdt_sib", t_usdt_sib},
 	{"uprobe_multi", t_uprobe_multi},
 	{"kprobe_multi", t_kprobe_multi},
 	{"sk_lookup", t_sk_lookup},

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rawbpf load --json: a stream of JSON documents, one a line (JSON Lines), each flushed as
+ * it is written so a consumer reading the pipe (jq) sees records while the programs run.
+ * The load document comes first ("type":"load"); then one object per thing the programs
+ * produce, each with a "type": record, lost, printk, iter, run, summary; then one "map"
+ * object per map at the end. docs/json-stream.md describes every field.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/cli/cli.h"
+
+static void begin(struct json *j, const char *type)
+{
+	json_init(j, stdout);
+	j->pretty = false;
+	json_begin_object(j, NULL);
+	json_string(j, "type", type);
+}
+
+static void end(struct json *j)
+{
+	json_end_object(j);
+	json_finish(j); /* newline and fflush */
+}
+
+static void hex_string(struct json *j, const char *key, const void *data, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = data;
+	char *s = malloc(size * 2 + 1);
+
+	if (!s) {
+		json_null(j, key);
+		return;
+	}
+	for (size_t i = 0; i < size; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	s[size * 2] = '\0';
+	json_string(j, key, s);
+	free(s);
+}
+
+void load_json_record(const struct rb_event *ev)
+{
+	struct json j;
+
+	begin(&j, "record");
+	json_string(&j, "map", ev->map);
+	if (ev->cpu >= 0)
+		json_int(&j, "cpu", ev->cpu);
+	json_uint(&j, "size", ev->size);
+	if (ev->type_name) {
+		bool is_union = !strncmp(ev->type_name, "union ", 6);
+
+		json_string(&j, is_union ? "union" : "struct",
+			    ev->type_name + (is_union ? 6 : strncmp(ev->type_name, "struct ", 7)
+								? 0 : 7));
+	}
+	if (ev->text) {
+		json_raw(&j, "fields", ev->text);
+	} else {
+		hex_string(&j, "hex", ev->data, ev->size);
+		if (ev->format_err)
+			json_string(&j, "error", ev->format_err);
+	}
+	end(&j);
+}
+
+void load_json_lost(const char *map, int cpu, uint64_t count)
+{
+	struct json j;
+
+	begin(&j, "lost");
+	json_string(&j, "map", map);
+	json_int(&j, "cpu", cpu);
+	json_uint(&j, "count", count);
+	end(&j);
+}
+
+void load_json_printk(const char *line)
+{
+	struct json j;
+
+	begin(&j, "printk");
+	json_string(&j, "line", line);
+	end(&j);
+}
+
+void load_json_iter(const char *prog, const char *out, size_t len, unsigned long long bytes)
+{
+	struct json j;
+
+	begin(&j, "iter");
+	json_string(&j, "program", prog);
+	json_uint(&j, "bytes", bytes);
+	json_string_n(&j, "output", out, len);
+	if (len < bytes)
+		json_bool(&j, "truncated", true);
+	end(&j);
+}
+
+void load_json_run(const char *prog, const struct rb_syscall_run *res)
+{
+	struct json j;
+
+	begin(&j, "run");
+	json_string(&j, "program", prog);
+	json_uint(&j, "retval", res->retval);
+	json_uint(&j, "duration_ns", res->duration_ns);
+	if (res->ctx_json) {
+		json_string(&j, "struct", res->ctx_type + (strncmp(res->ctx_type, "struct ", 7)
+							   ? 0 : 7));
+		json_raw(&j, "ctx", res->ctx_json);
+	} else if (res->ctx) {
+		hex_string(&j, "ctx_hex", res->ctx, res->ctx_size);
+	}
+	end(&j);
+}
+
+void load_json_summary(const struct rb_event_stats *st)
+{
+	struct json j;
+
+	begin(&j, "summary");
+	json_uint(&j, "records", st->records);
+	json_uint(&j, "discarded", st->discarded);
+	json_uint(&j, "lost", st->lost);
+	json_uint(&j, "printk_lines", st->lines);
+	end(&j);
+}
+
+struct map_ctx {
+	size_t limit, shown;
+};
+
+/* rb_map_dump's JSON chunks: "[{entry}", ",{entry}"..., then "]\n" (or "[]\n"). */
+static int on_entry(const char *text, size_t len, void *ctx)
+{
+	struct map_ctx *mc = ctx;
+	const char *end = text + len;
+
+	while (text < end && (*text == '[' || *text == ','))
+		text++;
+	if (text >= end || *text != '{')
+		return 0;
+	while (end > text && end[-1] != '}')
+		end--; /* "]\n" after the last entry */
+	if (mc->shown++ < mc->limit) {
+		if (mc->shown > 1)
+			fputc(',', stdout);
+		fwrite(text, 1, (size_t)(end - text), stdout);
+	}
+	return 0;
+}
+
+void load_json_map(const char *name, int fd, size_t limit)
+{
+	struct map_ctx mc = {.limit = limit};
+	struct rb_map_dump_info info;
+	struct rb_map_fd_info mi;
+	struct rb_error e = {0};
+	struct json j;
+	int r;
+
+	if (fd < 0)
+		return; /* not created (--keep-going, or a map of a refused program only) */
+	begin(&j, "map");
+	json_string(&j, "name", name);
+	r = rb_map_fd_info(fd, &mi);
+	if (r < 0) {
+		json_string(&j, "error", strerror(-r));
+		end(&j);
+		return;
+	}
+	json_string(&j, "map_type", rb_map_type_name(mi.type));
+	json_uint(&j, "id", mi.id);
+	json_raw(&j, "entries", "["); /* the entries are streamed in as rb_map_dump walks */
+	r = rb_map_dump(fd, RB_DUMP_JSON, on_entry, &mc, &info, &e);
+	fputc(']', stdout);
+	if (r < 0)
+		json_string(&j, "error", e.msg);
+	else if (info.no_entries)
+		json_string(&j, "note", info.no_entries);
+	if (mc.shown > limit)
+		json_uint(&j, "more", mc.shown - limit);
+	end(&j);
+}

@@ -1,0 +1,179 @@
+#!/bin/sh
+# rawbpf load --json on the real samples: the output is JSON Lines (every line one document,
+# flushed as written), read here with jq. The load document comes first; then what the
+# programs produce while the test triggers them: ring buffer and perf buffer records decoded
+# field by field (this test's own pid, comm "sh", filename "/bin/true"; the perf buffer's
+# CPU), undecoded records as hex, bpf_printk lines, an iterator's output (listing this
+# shell), a syscall program's return value and context; then the maps with their entries
+# (a getpid counter keyed by pids the test knows). --duration and SIGINT both end the stream
+# with complete lines, and `| jq -c .` reads it live.
+RAWBPF=${RAWBPF:-build/rawbpf}
+BUILD=${BUILD:-build}
+S=$BUILD/samples
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root for bpf(2)"; exit 77; }
+command -v jq >/dev/null || { echo "SKIP: jq is not installed (scripts/deps.sh installs it)"; exit 77; }
+T=$(mktemp -d)
+OUT=$T/out ERR=$T/err
+RPID=
+cleanup() {
+	[ -n "$RPID" ] && kill "$RPID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$OUT"; echo "--- stderr"; cat "$ERR"; exit 1; }
+
+# has JQ-FILTER WHAT: some line of $OUT matches the filter (jq -e on the stream)
+has() {
+	jq -e -s "map(select($1)) | length > 0" "$OUT" >/dev/null || fail "$2"
+}
+
+# every line is one complete JSON document, and the first is the load report
+lines_ok() {
+	n=$(wc -l <"$OUT")
+	[ "$n" -gt 0 ] && [ "$(jq -c . "$OUT" | wc -l)" = "$n" ] || fail "$1: not one JSON document a line"
+	[ "$(head -1 "$OUT" | jq -r .type)" = load ] || fail "$1: the first line is not the load report"
+	jq -e -s 'all(has("type"))' "$OUT" >/dev/null || fail "$1: a line without \"type\""
+}
+
+# start OBJ ARGS...: rawbpf --json in the background, until its load line is out
+start() {
+	"$RAWBPF" load "$@" --json >"$OUT" 2>"$ERR" &
+	RPID=$!
+	for _ in $(seq 100); do
+		[ -s "$OUT" ] && break
+		kill -0 "$RPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	head -1 "$OUT" | jq -e '.type == "load"' >/dev/null || fail "$1: no load line"
+}
+
+finish() {
+	wait "$RPID" || fail "rawbpf exited with $?"
+	RPID=
+}
+
+# exec_true: a shell execs /bin/true; its pid in $pid
+exec_true() {
+	sh -c 'echo $$ >"$1"; exec /bin/true' sh "$T/pid"
+	pid=$(cat "$T/pid")
+}
+
+# 1. ring buffer: the record arrives decoded while rawbpf still runs (flushed line by line)
+start "$S/ringbuf.bpf.o" --duration 6
+exec_true
+live=0
+for _ in $(seq 50); do
+	# lines as they are now (a last one may still be half written)
+	if jq -e -n -R --argjson p "$pid" \
+		'[inputs | fromjson? | select(.type == "record" and .fields.pid == $p)] | length > 0' \
+		"$OUT" >/dev/null 2>&1; then
+		kill -0 "$RPID" 2>/dev/null && live=1
+		break
+	fi
+	sleep 0.1
+done
+[ $live = 1 ] || fail "ringbuf: the record of pid $pid did not arrive while rawbpf ran"
+finish
+lines_ok ringbuf
+has ".type == \"record\" and .map == \"events\" and .struct == \"event\" and .size == 160 and
+     .fields.pid == $pid and .fields.uid == 0 and .fields.comm == \"sh\" and
+     .fields.filename == \"/bin/true\" and (.fields.timestamp_ns | type) == \"number\" and
+     (has(\"cpu\") | not)" "ringbuf: no decoded record of pid $pid"
+has '.type == "summary" and .records > 0 and .discarded == 0 and .lost == 0' "ringbuf: summary"
+has '.type == "map" and .name == "events" and .entries == [] and (.note | test("ring buffer"))' \
+	"ringbuf: the ring buffer map line"
+has '.type == "map" and .name == "ringbuf.bss" and .entries[0].formatted.value[".bss"][0].dropped == 0' \
+	"ringbuf: the .bss map line with its typed value"
+[ "$(tail -1 "$OUT" | jq -r .type)" = map ] || fail "ringbuf: maps are not last"
+
+# 2. perf buffer, struct named: the same record plus the CPU it came from
+start "$S/perfbuf.bpf.o" --duration 2 --event-type 'struct event'
+exec_true
+finish
+lines_ok perfbuf
+has ".type == \"record\" and .map == \"events\" and .struct == \"event\" and
+     (.cpu | type) == \"number\" and .cpu >= 0 and .size == 164 and .fields.pid == $pid and
+     .fields.comm == \"sh\" and .fields.filename == \"/bin/true\"" \
+	"perfbuf: no decoded record of pid $pid with its cpu"
+
+# 3. a record no struct describes: hex, little-endian pid first
+start "$S/events/raw_ring.bpf.o" --duration 2
+python3 -c 'import os, sys; open(sys.argv[1], "w").write(str(os.getpid()))' "$T/pid"
+pid=$(cat "$T/pid")
+finish
+lines_ok raw_ring
+le=$(printf '%08x' "$pid" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')
+has ".type == \"record\" and .size == 16 and .hex == \"${le}0df0edfe8877665544332211\" and
+     (has(\"fields\") | not)" "raw_ring: no hex record of pid $pid"
+has '.type == "summary" and .discarded > 0' "raw_ring: discarded records not counted"
+
+# 4. bpf_printk lines, and the map print: getpid from shells whose pids are known
+start "$S/hello.bpf.o" --duration 3
+: >"$T/pids"
+for _ in 1 2 3; do sh -c 'echo $$' >>"$T/pids"; done
+finish
+lines_ok hello
+for p in $(cat "$T/pids"); do
+	has ".type == \"printk\" and (.line | endswith(\"hello from pid $p\"))" \
+		"hello: no printk line of pid $p"
+done
+# (--print-limit 0: every entry; other processes on a busy machine call getpid too)
+start "$S/counter.bpf.o" --duration 2 --print-limit 0
+: >"$T/pids"
+for _ in 1 2 3; do sh -c 'echo $$' >>"$T/pids"; done
+finish
+lines_ok counter
+for p in $(cat "$T/pids"); do
+	has ".type == \"map\" and .name == \"counts\" and .map_type == \"hash\" and
+	     any(.entries[]; .formatted.key == $p and .formatted.value >= 1)" \
+		"counter: pid $p is not a key of counts"
+done
+# --print-limit: one entry shown, the rest counted
+"$RAWBPF" load "$S/counter.bpf.o" --duration 1 --print-limit 1 --json >"$OUT" 2>"$ERR" &
+RPID=$!
+sleep 0.5
+for _ in 1 2 3; do sh -c 'true'; done
+finish
+has '.type == "map" and .name == "counts" and (.entries | length) == 1 and .more >= 1' \
+	"--print-limit 1: not one entry and a count of the others"
+
+# 5. iterator: one "iter" line whose output lists this shell
+timeout 20 "$RAWBPF" load "$S/iter_task.bpf.o" --json >"$OUT" 2>"$ERR" || fail "iter_task ($?)"
+lines_ok iter_task
+has ".type == \"iter\" and .program == \"list_tasks\" and .bytes == (.output | length) and
+     any(.output | split(\"\\n\")[]; test(\"^ *$$ +$$ \"))" "iter_task: this shell ($$) not listed"
+
+# 6. syscall program: return value, the context it wrote back, the time it took
+timeout 20 "$RAWBPF" load "$S/syscall_prog.bpf.o" --ctx '07000000 03000000' --json >"$OUT" \
+	2>"$ERR" || fail "syscall_prog ($?)"
+lines_ok syscall_prog
+has '.type == "run" and .program == "add" and .retval == 4 and .struct == "args" and
+     .ctx == {"a": 7, "b": 3, "sum": 10} and .duration_ns > 0' "syscall_prog: run line"
+
+# 7. perf_event sampling: its map of samples per pid is printed with entries
+"$RAWBPF" load "$S/perf_event.bpf.o" --freq 499 --duration 0.5 --json >"$OUT" 2>"$ERR" ||
+	fail "perf_event ($?)"
+lines_ok perf_event
+has '.type == "map" and .name == "samples" and (.entries | length) > 0 and
+     all(.entries[]; .formatted.value >= 1)' "perf_event: no samples in the map line"
+
+# 8. through a pipe into jq, --duration 1: jq reads every line
+"$RAWBPF" load "$S/counter.bpf.o" --duration 1 --json 2>"$ERR" | jq -c . >"$OUT" ||
+	fail "jq could not read the stream"
+lines_ok pipe
+[ "$(jq -r .type "$OUT" | tr '\n' ' ')" = "load summary map " ] || fail "pipe: not load, summary, map"
+
+# 9. SIGINT (Ctrl-C) without --duration: the stream ends with the summary and the maps,
+# every line complete
+"$RAWBPF" load "$S/ringbuf.bpf.o" --json >"$OUT" 2>"$ERR" &
+RPID=$!
+for _ in $(seq 100); do [ -s "$OUT" ] && break; sleep 0.1; done
+exec_true
+sleep 0.5
+kill -INT "$RPID"
+finish
+lines_ok sigint
+has ".type == \"record\" and .fields.pid == $pid" "sigint: the record before Ctrl-C is missing"
+[ "$(jq -r .type "$OUT" | grep -v record | tr '\n' ' ')" = "load summary map map " ] ||
+	fail "sigint: not load, records, summary, maps"
+exit 0
