@@ -6,7 +6,7 @@
  * network namespace of its own) with setsockopt(TCP_CONGESTION, name), checks the sample's
  * init counter, detaches, and checks the name is gone. A kernel that refuses struct_ops
  * programs (no BPF trampolines) makes the program skip, quoting the refusal.
- * guest-cases: link_map_registers plain_map_registers free_unregisters
+ * guest-cases: link_map_registers plain_map_registers free_unregisters pinned_link_stays
  */
 #include <errno.h>
 #include <net/if.h>
@@ -187,10 +187,19 @@ START_TEST(pinned_link_stays)
 }
 END_TEST
 
+/* One Check case per test, named as the test: CK_RUN_CASE (the guests) picks one. */
+static void add_case(Suite *s, const char *name, const TTest *t)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t);
+	suite_add_tcase(s, tc);
+}
+
 int main(void)
 {
 	Suite *s = suite_create("struct_ops");
-	TCase *tc = tcase_create("struct_ops");
 	struct loaded_obj o;
 	struct rb_error e = { 0 };
 	char why[600];
@@ -206,11 +215,9 @@ int main(void)
 		test_skip(why);
 	}
 	test_unload(&o);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, link_map_registers);
-	tcase_add_test(tc, plain_map_registers);
-	tcase_add_test(tc, free_unregisters);
-	tcase_add_test(tc, pinned_link_stays);
-	suite_add_tcase(s, tc);
+	add_case(s, "link_map_registers", link_map_registers);
+	add_case(s, "plain_map_registers", plain_map_registers);
+	add_case(s, "free_unregisters", free_unregisters);
+	add_case(s, "pinned_link_stays", pinned_link_stays);
 	return test_run_suite(s);
 }
