@@ -82,6 +82,8 @@ int load_attach_summary(const struct rb_loaded *l, bool keep_going, FILE *f);
  * *cache (made on first use; the caller frees it) shares one BTF fetch among the maps.
  */
 void load_print_map(const char *name, int fd, size_t limit, struct rb_btf_cache **cache);
+/* The struct_ops maps of a load: registered as what, or why not (load_print.c). */
+void load_print_struct_ops(const struct rb_loaded *l);
 
 /*
  * load --json: every line a JSON document, flushed (load_json.c; docs/json-stream.md).

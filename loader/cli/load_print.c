@@ -166,3 +166,21 @@ void load_print_map(const char *name, int fd, size_t limit, struct rb_btf_cache 
 	else if (pc.shown > limit)
 		printf("  ... %zu more\n", pc.shown - limit);
 }
+
+void load_print_struct_ops(const struct rb_loaded *l)
+{
+	for (size_t i = 0; i < rb_loaded_struct_ops_count(l); i++) {
+		struct rb_struct_ops_info so;
+
+		rb_loaded_struct_ops(l, i, &so);
+		if (so.registered)
+			printf("  struct_ops %s registered as %s%s%s%s (%s", so.map, so.type,
+			       so.name[0] ? " (" : "", so.name, so.name[0] ? ")" : "", so.note);
+		else
+			printf("  struct_ops %s (%s) not registered%s%s", so.map, so.type,
+			       so.note[0] ? ": " : "", so.note);
+		if (so.registered && so.link_id)
+			printf(", link id %u", so.link_id);
+		printf("%s\n", so.registered ? ")" : "");
+	}
+}

@@ -109,6 +109,7 @@ static const char *const refused[] = {
 	"ksyms.bpf.o",	/* needs CO-RE (not applied yet): the verifier rejects the access */
 	"ksyms_typed.bpf.o", /* runqueues: no address for the per-CPU symbol here */
 	"freplace.bpf.o", /* names its target program only at load: --attach PROG=PIN */
+	"struct_ops_cc.bpf.o", /* a struct_ops link map (BPF_F_LINK): 6.4+, 6.1 refuses it */
 };
 
 /*
