@@ -205,11 +205,17 @@ done <"$tmp/objs"
 end=$(date +%s)
 [ -z "${ATTACH_GOT:-}" ] || { cp "$tmp/got" "$ATTACH_GOT"; cp "$tmp/classes" "$ATTACH_GOT.classes"; }
 
-# Nothing a run made may outlive it.
-bpftool prog list -j 2>/dev/null | jq -r '.[].id' | sed 's/^/prog /' >"$tmp/live"
-bpftool map list -j 2>/dev/null | jq -r '.[].id' | sed 's/^/map /' >>"$tmp/live"
-awk 'NR == FNR { live[$1 " " $2] = 1; next } live[$1 " " $2] { print $3 ": " $1 " id " $2 }' \
-	"$tmp/live" "$tmp/ids" >"$tmp/leaks"
+# Nothing a run made may outlive it. The kernel frees some objects a while after their last
+# fd closes (a struct_ops map unregisters after an RCU grace period: seconds on a busy host),
+# so ids still there are looked at again for up to 30 s.
+for _ in $(seq 15); do
+	bpftool prog list -j 2>/dev/null | jq -r '.[].id' | sed 's/^/prog /' >"$tmp/live"
+	bpftool map list -j 2>/dev/null | jq -r '.[].id' | sed 's/^/map /' >>"$tmp/live"
+	awk 'NR == FNR { live[$1 " " $2] = 1; next }
+		live[$1 " " $2] { print $3 ": " $1 " id " $2 }' "$tmp/live" "$tmp/ids" >"$tmp/leaks"
+	[ -s "$tmp/leaks" ] || break
+	sleep 2
+done
 while IFS= read -r r; do fail "$r outlived its run"; done <"$tmp/leaks"
 
 # Listed objects the sweep did not see (the corpus changed?)
