@@ -2,9 +2,9 @@
  * Allocation failures in the USDT and uprobe.multi attach paths: each says what was being
  * allocated (not a bare "Cannot allocate memory"), and nothing is left attached. This
  * program replaces malloc and calloc with versions that fail once, on the first request of
- * an armed size, and otherwise pass through to glibc's own. They are weak, and so are the
- * references to glibc's: a static link (the guest kernels' build) takes glibc's malloc and
- * links cleanly, and the program then skips, having nothing to arm.
+ * an armed size, and otherwise pass through to glibc's own.
+ *
+ * host-only: replacing malloc clashes with libc.a's when the guests link tests static.
  */
 #include <errno.h>
 #include <limits.h>
