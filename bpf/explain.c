@@ -59,6 +59,12 @@ static int log_empty(const char *log)
 	return !log || !log[0];
 }
 
+/* An empty log, or one whose statistics say no instruction was verified. */
+static int verified_nothing(const char *log)
+{
+	return log_empty(log) || strstr(log, "processed 0 insns");
+}
+
 void explain_prog_load(struct strbuf *sb, int err, const struct sys_prog_load_opts *o,
 		       const char *log)
 {
@@ -161,6 +167,16 @@ void explain_prog_load(struct strbuf *sb, int err, const struct sys_prog_load_op
 		return;
 	case -ENOTSUPP_KERNEL:
 	case -EOPNOTSUPP:
+		if (o->prog_type == BPF_PROG_TYPE_STRUCT_OPS && verified_nothing(log)) {
+			/* the struct_ops member check comes first: nothing was verified */
+			sb_printf(sb,
+				  "the kernel refuses struct_ops programs outright here (%s before "
+				  "verification): it calls them through BPF trampolines, which this "
+				  "kernel cannot make, or it has no struct_ops support for member %u "
+				  "of the struct (BTF id %u)",
+				  sys_errno_name(err), o->expected_attach_type, o->attach_btf_id);
+			return;
+		}
 		sb_printf(sb, "the program uses something this kernel does not support for %s "
 			      "programs (%s)",
 			  type, sys_errno_name(err));

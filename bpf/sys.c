@@ -537,6 +537,12 @@ int sys_link_create(const struct sys_link_create_opts *o)
 			snprintf(d + n, sizeof(d) - (size_t)n, " path='%s' cnt=%u pid=%u",
 				 o->uprobe_path ? o->uprobe_path : "", o->multi_cnt, o->uprobe_pid);
 		break;
+	case BPF_STRUCT_OPS:
+		/* link_create.map_fd shares prog_fd's place; say which it is */
+		if (n)
+			snprintf(d, sizeof(d), "map_fd=%d attach_type=%u flags=0x%x", o->prog_fd,
+				 o->attach_type, o->flags);
+		break;
 	case BPF_TCX_INGRESS:
 	case BPF_TCX_EGRESS:
 	case BPF_NETKIT_PRIMARY:

@@ -150,7 +150,7 @@ int sys_obj_get(const char *path, uint32_t file_flags);
 /* ---- attach ---- */
 
 struct sys_link_create_opts {
-	int prog_fd;
+	int prog_fd; /* BPF_STRUCT_OPS: the struct_ops map's fd (UAPI link_create.map_fd) */
 	int target_fd; /* target fd, or an ifindex for xdp/tcx/netkit */
 	uint32_t attach_type;
 	uint32_t flags;

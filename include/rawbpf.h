@@ -361,6 +361,21 @@ struct rb_map_dump_info {
 RB_API int rb_map_dump(int map_fd, enum rb_dump_style style, rb_write_fn write, void *ctx,
 		       struct rb_map_dump_info *info, struct rb_error *err);
 
+/* --- one BTF fetch for many maps (loader/mapdump_btf.c) --- */
+
+/*
+ * Kernel BTF fetched by id and parsed, kept for the next map: the maps of one object share
+ * one BTF, so dumping them all through one cache reads and parses it once (rb_map_dump
+ * alone does it for every map). Not thread-safe; free it after the last dump.
+ */
+struct rb_btf_cache;
+RB_API struct rb_btf_cache *rb_btf_cache_new(void);
+RB_API void rb_btf_cache_free(struct rb_btf_cache *cache);
+/* rb_map_dump with the map's BTF taken from (or added to) cache; cache NULL: rb_map_dump. */
+RB_API int rb_map_dump_cached(int map_fd, enum rb_dump_style style, rb_write_fn write, void *ctx,
+			      struct rb_btf_cache *cache, struct rb_map_dump_info *info,
+			      struct rb_error *err);
+
 /* ===== kernel features (bpf/probe) ===== */
 
 /*
@@ -550,7 +565,8 @@ RB_API const char *rb_section_rule(size_t i, const char **prog_type, const char 
 struct rb_map_info {
 	const char *name;	/* the name the kernel gets */
 	const char *real_name;	/* the ELF name (variable, symbol, section) */
-	const char *kind;	/* "btf", "legacy", "data", "rodata", "bss", "kconfig", "arena" */
+	const char *kind;	/* "btf", "legacy", "data", "rodata", "bss", "kconfig", "arena",
+				 * "struct_ops" */
 	const char *section;
 	const char *type;	/* "hash", "array", ...; NULL if unknown */
 	uint32_t type_id;	/* enum bpf_map_type */
@@ -571,6 +587,10 @@ RB_API int rb_object_map_find(const struct rb_object *obj, const char *name);
 /* Initial slot i of map idx: slot key and the map or program it holds (names). */
 RB_API int rb_object_map_slot(const struct rb_object *obj, size_t idx, size_t i, uint32_t *key,
 			      const char **target);
+/* struct_ops maps (kind "struct_ops", value_type the struct): the i-th member a program
+ * fills, in member order; -ERANGE past the last. */
+RB_API int rb_object_struct_ops_member(const struct rb_object *obj, size_t idx, size_t i,
+				       const char **member, const char **prog);
 /* The initial bytes of a data/rodata/arena map (NULL for bss and definition maps). */
 RB_API const void *rb_object_map_data(const struct rb_object *obj, size_t idx, size_t *size);
 
@@ -912,6 +932,25 @@ struct rb_attach_result {
 };
 RB_API int rb_loaded_attach_result(const struct rb_loaded *l, size_t prog,
 				   struct rb_attach_result *out);
+
+/* --- struct_ops maps (loader/struct_ops.c, attach_struct_ops.c) ---
+ * A struct_ops map (a variable of SEC(".struct_ops") / SEC(".struct_ops.link")) is registered
+ * by rb_loaded_attach*: its value written (key 0), and for a .link map a BPF link created.
+ * rb_loaded_detach undoes it (closes the link, or deletes key 0); rb_loaded_pin pins the link
+ * as DIR/links/<map> and leaves the registration in place. */
+struct rb_struct_ops_info {
+	const char *map;   /* the map (the variable's name) */
+	const char *type;  /* the kernel struct it fills ("tcp_congestion_ops") */
+	const char *name;  /* its "name" member when that is a string, else "" */
+	bool link;         /* BPF_F_LINK: registered through a BPF link */
+	bool registered;
+	int err;           /* -errno of a failed registration, 0 otherwise */
+	const char *note;  /* how it is registered, or why not */
+	uint32_t link_id;
+};
+RB_API size_t rb_loaded_struct_ops_count(const struct rb_loaded *l);
+RB_API int rb_loaded_struct_ops(const struct rb_loaded *l, size_t i,
+				struct rb_struct_ops_info *out);
 
 /* Pin under dir: DIR/progs/<prog>, DIR/maps/<map>, DIR/links/<prog> (links when attached).
  * bpffs refuses '.' in names: it becomes '_' (map globals.rodata is DIR/maps/globals_rodata).

@@ -18,6 +18,7 @@
 #include "btf/btf.h"
 #include "loader/freplace_target.h"
 #include "loader/load.h"
+#include "loader/struct_ops.h"
 #include "loader/target_hints.h"
 #include "relo/relo.h"
 #include "util/err.h"
@@ -31,6 +32,7 @@ RB_API void rb_loaded_free(struct rb_loaded *l)
 	if (!l)
 		return;
 	rb_loaded_detach(l);
+	loaded_struct_ops_free(l);
 	for (size_t i = l->prog_cnt; i-- > 0;) {
 		struct loaded_prog *p = &l->progs[i];
 
@@ -213,6 +215,11 @@ static int load_prog(struct rb_loaded *l, const struct rb_object *obj,
 		}
 		o.attach_btf_id = (uint32_t)id;
 	}
+	if (pp && pp->st_prog_member && pp->st_prog_member[out->obj_prog] >= 0) {
+		/* struct_ops: the kernel struct and the member this program fills */
+		o.attach_btf_id = pp->st_prog_btf_id[out->obj_prog];
+		o.expected_attach_type = (uint32_t)pp->st_prog_member[out->obj_prog];
+	}
 	if (l->btf_fd >= 0) {
 		o.prog_btf_fd = l->btf_fd;
 		if (lp->func_info_cnt && probe_feature(PROBE_BTF_FUNC)->state != PROBE_NO) {
@@ -316,6 +323,12 @@ RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
 			lp->err = 1; /* skipped */
 			continue;
 		}
+		if (p->prog_type == BPF_PROG_TYPE_STRUCT_OPS &&
+		    !(pp->st_prog_member && pp->st_prog_member[lp->obj_prog] >= 0)) {
+			/* no struct_ops map uses it: nothing to attach it to (libbpf skips too) */
+			lp->err = 1;
+			continue;
+		}
 		r = load_prog(l, obj, pp, pp->progs[i], lp, map_fds, &tb, opts, err);
 		if (r < 0) {
 			/* Refused before the syscall (type, attach target): the error says why. */
@@ -329,6 +342,9 @@ RB_API int rb_object_load(struct rb_object *obj, const struct rb_prepared *pp,
 			first_err = r;
 	}
 	r = load_fill_slots(l, obj, err);
+	if (r < 0)
+		goto fail;
+	r = load_struct_ops(l, obj, pp, err);
 	if (r < 0)
 		goto fail;
 	btf_free(tb.btf);

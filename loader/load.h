@@ -51,6 +51,8 @@ struct rb_loaded {
 	struct loaded_prog *progs; /* one per prepared program */
 	size_t prog_cnt;
 	uint32_t usdt_next_spec; /* next free slot of __bpf_usdt_specs (attach_usdt.c) */
+	struct loaded_st_ops *st_ops; /* struct_ops maps' registrations (struct_ops.h) */
+	size_t st_ops_cnt;
 };
 
 /* Sanitise and load the object's BTF; on failure sets l->btf_fd = -1 and a note. */

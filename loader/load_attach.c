@@ -16,6 +16,7 @@
 #include "bpf/sys.h"
 #include "loader/attach_kinds.h"
 #include "loader/load.h"
+#include "loader/struct_ops.h"
 #include "loader/target_hints.h"
 #include "util/err.h"
 #include "util/strbuf.h"
@@ -29,6 +30,24 @@ static char *fmt(const char *a, const char *b, const char *c)
 	if (s)
 		snprintf(s, n, "%s%s%s", a, b, c);
 	return s;
+}
+
+const char *attach_btf_kind(const struct obj_prog *p)
+{
+	if (p->prog_type == BPF_PROG_TYPE_LSM)
+		return p->attach_type == BPF_LSM_CGROUP ? "lsm_cgroup" : "lsm";
+	switch (p->attach_type) {
+	case BPF_TRACE_FENTRY:
+		return "fentry";
+	case BPF_TRACE_FEXIT:
+		return "fexit";
+	case BPF_MODIFY_RETURN:
+		return "fmod_ret";
+	case BPF_TRACE_RAW_TP:
+		return "tp_btf";
+	default:
+		return p->def && p->def->btf_typedef ? "tp_btf" : "tracing";
+	}
 }
 
 /* A missing tracepoint: add the close ones tracefs has to the error. */
@@ -75,7 +94,7 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 	case SECDEF_TGT_TRACEPOINT:
 		if (!a->binary || !a->func)
 			break;
-		lp->target = fmt("tracepoint ", a->text ? a->text : "", "");
+		att_set_target(lp, "tracepoint", a->text ? a->text : "");
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		r = sys_attach_tracepoint(lp->fd, a->binary, a->func, 0, s, err);
@@ -85,7 +104,7 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 	case SECDEF_TGT_RAW_TP:
 		if (!a->func || !a->func[0])
 			break;
-		lp->target = fmt("raw_tracepoint ", a->func, "");
+		att_set_target(lp, "raw_tracepoint", a->func);
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		return sys_attach_raw_tracepoint(lp->fd, a->func, 0, s, err);
@@ -94,8 +113,7 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 			break;
 		if (p->attach_type == BPF_TRACE_ITER)
 			return attach_iter(lp, p, err); /* read with rb_loaded_iter_open */
-		lp->target = fmt(p->def && p->def->btf_typedef ? "tp_btf " : "tracing ",
-				 a->btf_name ? a->btf_name : "", "");
+		att_set_target(lp, attach_btf_kind(p), a->btf_name ? a->btf_name : "");
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		return sys_attach_tracing(lp->fd, (uint32_t)p->attach_type, 0, s, err);
@@ -111,11 +129,16 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 		const char *t = attach_override(o, p->name);
 
 		/* the target program and function were fixed at load (load.c) */
-		lp->target = fmt("freplace ", t ? t : (a->func ? a->func : ""), "");
+		att_set_target(lp, "freplace", t ? t : (a->func ? a->func : ""));
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		return sys_attach_tracing(lp->fd, 0, 0, s, err);
 	}
+	case SECDEF_TGT_STRUCT_OPS:
+		if (!lp->att_note)
+			lp->att_note = strdup("a struct_ops member: registered with its struct_ops "
+					      "map");
+		return 1;
 	case SECDEF_TGT_UPROBE_MULTI:
 	case SECDEF_TGT_KPROBE_MULTI:
 		r = attach_multi(lp, p, o, err);
@@ -174,11 +197,21 @@ RB_API int rb_loaded_attach_opts(struct rb_loaded *l, const struct rb_attach_opt
 			   lp->target ? lp->target : "", lp->att_note ? lp->att_note : "");
 		attached++;
 	}
+	if (l->st_ops_cnt) {
+		struct rb_error e = { 0 };
+		int r = attach_struct_ops(l, &e);
+
+		if (r < 0 && !first)
+			first = rb_errorf(err, r, "%s", e.msg);
+		else if (r > 0)
+			attached += r;
+	}
 	return first ? first : attached;
 }
 
 RB_API void rb_loaded_detach(struct rb_loaded *l)
 {
+	detach_struct_ops(l);
 	for (size_t i = l ? l->prog_cnt : 0; i-- > 0;)
 		att_detach_all(&l->progs[i]);
 }
@@ -269,6 +302,13 @@ RB_API int rb_loaded_pin(const struct rb_loaded *l, const char *dir, struct rb_e
 	for (size_t i = 0; r == 0 && i < l->map_cnt; i++)
 		if (!l->maps[i].reused)
 			r = pin_at(l->maps[i].fd, dir, "maps", l->obj->maps[i].name, &undo, err);
+	/* struct_ops: links/<map>; a registered plain map stays registered (its pin holds it) */
+	for (size_t i = 0; r == 0 && i < l->st_ops_cnt; i++)
+		if (l->st_ops[i].link_fd >= 0)
+			r = pin_at(l->st_ops[i].link_fd, dir, "links",
+				   l->obj->maps[l->st_ops[i].map_idx].name, &undo, err);
+	for (size_t i = 0; r == 0 && i < l->st_ops_cnt; i++)
+		l->st_ops[i].pinned = l->st_ops[i].updated;
 	/* a failure leaves nothing behind: the pins made here go, and the tree if it is new */
 	for (size_t i = 0; i < undo.cnt; i++) {
 		if (r)

@@ -17,6 +17,7 @@
 #include "bpf/probe.h"
 #include "bpf/sys.h"
 #include "loader/load.h"
+#include "loader/struct_ops.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 
@@ -108,6 +109,12 @@ static int map_opts(struct rb_loaded *l, const struct rb_object *obj, const stru
 	if (internal && (m->map_flags & BPF_F_MMAPABLE) &&
 	    probe_feature(PROBE_ARRAY_MMAP)->state == PROBE_NO)
 		o->map_flags &= ~BPF_F_MMAPABLE;
+	if (m->kind == OBJ_MAP_STRUCT_OPS) {
+		/* the value is the kernel's type: only its id, with the object's BTF alongside */
+		o->btf_vmlinux_value_type_id = m->btf_value_type_id;
+		o->btf_fd = l->btf_fd >= 0 ? l->btf_fd : 0;
+		return apply_overrides(obj, m, o, opts, err);
+	}
 	if (l->btf_fd >= 0) {
 		o->btf_fd = l->btf_fd;
 		if (internal) { /* value: the section's DATASEC */
@@ -136,6 +143,13 @@ static int check_sizes(const struct rb_object *obj, const struct obj_map *m,
 		return rb_errorf(err, -EINVAL,
 				 "%s: map '%s' has max_entries 0 (its user space would size it): "
 				 "give a size with --map %s.max_entries=N",
+				 obj_file(obj), m->name, m->name);
+	/* real tools size a stack trace map's values at run time, from their frame count */
+	if (o->map_type == BPF_MAP_TYPE_STACK_TRACE && !o->value_size)
+		return rb_errorf(err, -EINVAL,
+				 "%s: map '%s' (stack_trace) has value_size 0 (its user space would "
+				 "size it: 8 bytes a frame, 127 frames by default): give a size with "
+				 "--map %s.value_size=N",
 				 obj_file(obj), m->name, m->name);
 	return 0;
 }
@@ -230,6 +244,8 @@ static int write_initial(struct rb_loaded *l, const struct rb_object *obj, size_
 
 	if (m->kind == OBJ_MAP_KCONFIG)
 		bytes = pp && pp->kconfig_map == (int)idx ? pp->kconfig : NULL;
+	if (m->kind == OBJ_MAP_STRUCT_OPS)
+		return 0; /* its value is written when it is registered (attach_struct_ops.c) */
 	if (bytes && m->value_size) {
 		r = sys_map_update_elem(l->maps[idx].fd, &zero, bytes, 0);
 		if (r < 0)
@@ -246,6 +262,30 @@ static int write_initial(struct rb_loaded *l, const struct rb_object *obj, size_
 	return 0;
 }
 
+/*
+ * A struct_ops map as the kernel sees it: the value is the kernel's wrapper struct (size and
+ * id from prepare). 0: not to be created (its section is marked '?').
+ */
+static int struct_ops_map(const struct rb_loaded *l, const struct rb_object *obj,
+			  const struct rb_prepared *pp, size_t i, struct obj_map *out,
+			  struct rb_error *err)
+{
+	const struct st_ops_plan *pl = st_ops_plan_for(pp, i);
+
+	if (!pl)
+		return 0;
+	if (l->btf_fd < 0)
+		return rb_errorf(err, -EINVAL, "%s: struct_ops map '%s' needs the object's BTF in "
+				 "the kernel, which was not loaded (%s)", obj_file(obj),
+				 obj->maps[i].name, l->btf_note);
+	*out = obj->maps[i];
+	out->value_size = pl->value_size;
+	out->btf_key_type_id = 0;
+	out->btf_value_type_id = pl->value_type_id;
+	out->inner = NULL;
+	return 1;
+}
+
 int load_maps(struct rb_loaded *l, const struct rb_object *obj, const struct rb_prepared *pp,
 	      const struct rb_load_opts *opts, struct rb_error *err)
 {
@@ -256,10 +296,19 @@ int load_maps(struct rb_loaded *l, const struct rb_object *obj, const struct rb_
 		const struct obj_map *m = &obj->maps[i];
 		struct loaded_map *lm = &l->maps[i];
 		struct bpf_map_info info;
+		struct obj_map st_map;
 		int inner = 0;
 
 		if (m->kind == OBJ_MAP_ARENA)
 			continue; /* its bytes belong to the arena map from .maps */
+		if (m->kind == OBJ_MAP_STRUCT_OPS) {
+			r = struct_ops_map(l, obj, pp, i, &st_map, err);
+			if (r < 0)
+				return r;
+			if (r == 0)
+				continue; /* '?' section: not created */
+			m = &st_map;
+		}
 		if (m->pinning) {
 			struct sys_map_create_opts o;
 			char path[4096];

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loader/elf_open.h"
 #include "loader/multi_targets.h"
 #include "loader/uprobe_target.h"
 #include "util/err.h"
@@ -27,6 +28,7 @@ struct collect {
 	char close[MAX_CLOSE][128]; /* names sharing the glob's longest literal run */
 	int nclose;
 	char lit[128];
+	size_t ifuncs; /* ifunc resolvers the glob matched and that were left out */
 };
 
 /* The glob's longest run without wildcards, to find names close to it. */
@@ -149,6 +151,14 @@ static int scan(Elf *elf, Elf_Scn *scn, struct collect *c, struct rb_error *e)
 			note_close(c, base);
 			continue;
 		}
+		/*
+		 * An ifunc symbol names its resolver, run once at binding time: probing it
+		 * would count nothing of the calls. libbpf's glob takes STT_FUNC only; so do we.
+		 */
+		if (kind == 2) {
+			c->ifuncs++;
+			continue;
+		}
 		if (uprobe_vaddr_to_offset(elf, sym.st_value, &off))
 			continue;
 		r = add(c, base, off, true, e);
@@ -208,16 +218,9 @@ int multi_uprobe_funcs(const char *path, const char *glob, struct multi_funcs *o
 	memset(out, 0, sizeof(*out));
 	snprintf(out->source, sizeof(out->source), "%s", path);
 	longest_literal(glob, c.lit, sizeof(c.lit));
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return rb_errorf(e, EINVAL, "libelf: %s", elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rb_errorf(e, errno, "%s: %s", path, strerror(errno));
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		r = rb_errorf(e, EINVAL, "%s: not an ELF file", path);
-		goto out;
-	}
+	r = elf_open_path(path, &elf, &fd, e);
+	if (r)
+		return r;
 	while (!r && (scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 
@@ -232,14 +235,13 @@ int multi_uprobe_funcs(const char *path, const char *glob, struct multi_funcs *o
 	if (!r && !out->cnt) {
 		char where[400];
 
-		snprintf(where, sizeof(where), "the symbol tables of %s%s", path,
-			 any ? " (.symtab, .dynsym)" : " (it has none: stripped?)");
+		snprintf(where, sizeof(where), "the symbol tables of %s%s%s", path,
+			 any ? " (.symtab, .dynsym)" : " (it has none: stripped?)",
+			 c.ifuncs ? "; ifunc symbols are resolvers that run once at binding "
+				    "and are left out" : "");
 		r = none_found(&c, where, e);
 	}
-out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	elf_open_close(elf, fd);
 	if (r) {
 		multi_funcs_free(out);
 		if (r == -ENOMEM)

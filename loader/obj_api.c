@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btf/btf.h"
 #include "loader/obj_btf.h"
 #include "loader/object.h"
+#include "loader/struct_ops.h"
 #include "util/err.h"
 
 static const char *cached_type_name(const struct rb_object *obj, uint32_t id)
@@ -288,6 +290,7 @@ static const char *map_kind_name(enum obj_map_kind k)
 	case OBJ_MAP_BSS: return "bss";
 	case OBJ_MAP_KCONFIG: return "kconfig";
 	case OBJ_MAP_ARENA: return "arena";
+	case OBJ_MAP_STRUCT_OPS: return "struct_ops";
 	}
 	return "?";
 }
@@ -311,6 +314,8 @@ static void map_info(const struct rb_object *obj, const struct obj_map *m,
 	out->map_extra = m->map_extra;
 	out->key_type = cached_type_name(obj, m->btf_key_type_id);
 	out->value_type = cached_type_name(obj, m->btf_value_type_id);
+	if (m->st_ops)
+		out->value_type = m->st_ops->type_name; /* the struct the kernel's is matched to */
 	out->has_inner = m->inner != NULL;
 	out->init_slot_cnt = m->slot_cnt;
 	out->var_cnt = m->var_cnt;
@@ -364,6 +369,25 @@ RB_API int rb_object_map_slot(const struct rb_object *obj, size_t idx, size_t i,
 	else
 		*target = NULL;
 	return 0;
+}
+
+RB_API int rb_object_struct_ops_member(const struct rb_object *obj, size_t idx, size_t i,
+				       const char **member, const char **prog)
+{
+	const struct obj_map *m = idx < obj->map_cnt ? &obj->maps[idx] : NULL;
+	const struct btf_type *t;
+
+	if (!m || !m->st_ops)
+		return -ERANGE;
+	t = btf_type(obj->btf, m->st_ops->type_id);
+	for (uint32_t k = 0; k < m->st_ops->member_cnt; k++) {
+		if (m->st_ops->member_prog[k] < 0 || i--)
+			continue;
+		*member = btf_str(obj->btf, btf_members(t)[k].name_off);
+		*prog = obj->progs[m->st_ops->member_prog[k]].name;
+		return 0;
+	}
+	return -ERANGE;
 }
 
 RB_API const void *rb_object_map_data(const struct rb_object *obj, size_t idx, size_t *size)

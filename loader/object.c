@@ -11,6 +11,7 @@
 
 #include "loader/object.h"
 #include "loader/obj_btf.h"
+#include "loader/struct_ops.h"
 #include "util/err.h"
 #include "util/trace.h"
 
@@ -101,6 +102,7 @@ void obj_map_free(struct obj_map *m)
 	free(m->real_name);
 	free(m->slots);
 	free(m->data);
+	obj_st_ops_free(m->st_ops);
 	if (m->inner) {
 		obj_map_free(m->inner);
 		free(m->inner);
@@ -164,6 +166,8 @@ static int open_model(struct rb_object *obj, const struct rb_open_opts *opts,
 		ret = obj_collect_legacy_maps(obj, err);
 	if (!ret)
 		ret = obj_collect_data_maps(obj, err);
+	if (!ret)
+		ret = obj_collect_struct_ops(obj, err);
 	if (!ret)
 		ret = obj_collect_relos(obj, err);
 	if (!ret)
@@ -277,7 +281,8 @@ int obj_map_for_section(const struct rb_object *obj, uint32_t sec)
 	for (size_t i = 0; i < obj->map_cnt; i++) {
 		const struct obj_map *m = &obj->maps[i];
 
-		if (m->kind != OBJ_MAP_BTF && m->kind != OBJ_MAP_LEGACY && m->sec_idx == (int)sec)
+		if (m->kind != OBJ_MAP_BTF && m->kind != OBJ_MAP_LEGACY &&
+		    m->kind != OBJ_MAP_STRUCT_OPS && m->sec_idx == (int)sec)
 			return i;
 	}
 	return -1;

@@ -22,6 +22,7 @@
 
 struct btf;
 struct btf_ext;
+struct obj_st_ops;
 
 /* What a relocation in a program does (classified like libbpf, by instruction and symbol). */
 enum obj_reloc_kind {
@@ -88,6 +89,7 @@ enum obj_map_kind {
 	OBJ_MAP_BSS,      /* .bss, .bss.* */
 	OBJ_MAP_KCONFIG,  /* .kconfig externs: laid out by the loader */
 	OBJ_MAP_ARENA,    /* .addr_space.1: initial bytes of the arena (no map of its own) */
+	OBJ_MAP_STRUCT_OPS, /* a variable of .struct_ops / .struct_ops.link (struct_ops.h) */
 };
 
 /* A prog-array or map-in-map initial slot from `.values = { ... }`. */
@@ -121,6 +123,7 @@ struct obj_map {
 	uint8_t *data;             /* initial value bytes (data/rodata/arena), NULL for bss */
 	bool mmapable;             /* at least one non-static variable (libbpf's rule) */
 	uint32_t var_first, var_cnt; /* global variables: obj->vars range */
+	struct obj_st_ops *st_ops; /* STRUCT_OPS: the struct and its programs (owned) */
 };
 
 /* A variable in a global-data map. */

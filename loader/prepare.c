@@ -20,6 +20,7 @@
 #include "loader/kernel_env.h"
 #include "loader/object.h"
 #include "loader/prepare.h"
+#include "loader/struct_ops.h"
 #include "relo/core.h"
 #include "relo/core_apply.h"
 #include "relo/kconfig.h"
@@ -776,6 +777,23 @@ static int apply_core(struct prep *p, struct relo_ctx *ctx)
 	return ret;
 }
 
+/* struct_ops maps: laid out against the target BTF (struct_ops.c). */
+static int prepare_struct_ops(struct prep *p)
+{
+	struct rb_error *outer = p->err, e = {0};
+	bool any = false;
+
+	for (size_t i = 0; i < p->obj->map_cnt; i++)
+		any |= p->obj->maps[i].kind == OBJ_MAP_STRUCT_OPS;
+	if (!any)
+		return 0;
+	p->err = &e;
+	need_target_btf(p); /* no BTF: st_ops_prepare says which map needed it */
+	p->err = outer;
+	return st_ops_prepare(p->obj, p->target,
+			      p->out->btf_path ? p->out->btf_path : VMLINUX_BTF, p->out, p->err);
+}
+
 int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
 		      struct rb_prepared **out, struct rb_error *err)
 {
@@ -818,6 +836,7 @@ int rb_object_prepare(struct rb_object *obj, const struct rb_prepare_opts *opts,
 			goto out;
 		p.out->prog_idx[p.out->prog_cnt++] = i;
 	}
+	ret = prepare_struct_ops(&p);
 out:
 	relo_ctx_free(ctx);
 	btf_free(p.target);
@@ -887,5 +906,6 @@ RB_API void rb_prepared_free(struct rb_prepared *pp)
 	free(pp->externs);
 	free(pp->btf_path);
 	sb_free(&pp->btf_strs);
+	st_ops_prepared_free(pp);
 	free(pp);
 }

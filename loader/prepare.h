@@ -25,6 +25,12 @@ struct rb_prepared {
 	/* Strings for the object's BTF string section (appended at load): the text of the
 	 * line_info records of poisoned instructions (relo_poison_lines). Empty when none. */
 	struct strbuf btf_strs;
+	/* struct_ops maps laid out for the kernel (struct_ops.h), and per object program the
+	 * attach BTF id and member index a struct_ops map gives it (member -1: none). */
+	struct st_ops_plan *st_ops;
+	size_t st_ops_cnt;
+	uint32_t *st_prog_btf_id;
+	int *st_prog_member;
 };
 
 #endif

@@ -125,7 +125,8 @@ static const struct rb_vlog_family families[F_COUNT] = {
 		"type-refused", "the kernel refuses this program type before verifying it",
 		"Nothing in the program is wrong: the kernel turned the type away without a log. "
 		"Loading needs root (CAP_BPF, plus CAP_PERFMON for tracing); tracing programs "
-		"(fentry, fexit, lsm) also need a kernel with BPF trampolines and no lockdown "
+		"(fentry, fexit, lsm) and struct_ops programs also need a kernel with BPF "
+		"trampolines and no lockdown "
 		"(/sys/kernel/security/lockdown) or security module in the way. Try the program on "
 		"another kernel, or as a kprobe or tracepoint program.",
 	},

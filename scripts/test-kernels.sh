@@ -60,6 +60,12 @@ for src in tests/kernel/test_*.sh; do
 	n=$(basename "$src")
 	cp "$src" "$G/root/build/tests/kernel/$n"
 	sed -n 's/^# guest-cases: *//p' "$src" | head -1 >"$G/root/guest/cases-$n"
+	# corpus objects it names ("# guest-objects: PATH..." under $BUILD/corpus/objs), if there
+	for o in $(sed -n 's/^# guest-objects: *//p' "$src" | head -1); do
+		[ -f "$BUILD/corpus/objs/$o" ] || continue
+		mkdir -p "$G/root/build/corpus/objs/$(dirname "$o")"
+		cp "$BUILD/corpus/objs/$o" "$G/root/build/corpus/objs/$o"
+	done
 done
 for f in "$G"/*.failed; do
 	[ -e "$f" ] && die "building a static $(basename "$f" .failed) failed"

@@ -149,6 +149,22 @@ static void print_json(const char *path, struct rb_object *obj, struct rb_loaded
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	json_begin_array(&j, "struct_ops");
+	for (size_t i = 0; i < rb_loaded_struct_ops_count(l); i++) {
+		struct rb_struct_ops_info so;
+
+		rb_loaded_struct_ops(l, i, &so);
+		json_begin_object(&j, NULL);
+		json_string(&j, "map", so.map);
+		json_string(&j, "type", so.type);
+		json_string(&j, "name", so.name[0] ? so.name : NULL);
+		json_bool(&j, "link", so.link);
+		json_bool(&j, "registered", so.registered);
+		json_string(&j, "note", so.note[0] ? so.note : NULL);
+		json_uint(&j, "link_id", so.link_id);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
 	json_end_object(&j);
 	json_finish(&j);
 }
@@ -205,6 +221,7 @@ static void print_loaded(const char *path, struct rb_object *obj, struct rb_load
 		printf("  map     %-20s %-12s id %u%s\n", mi.name, info.type ? info.type : "?",
 		       mi.id, mi.reused ? " (reused from its pin)" : "");
 	}
+	load_print_struct_ops(l);
 }
 
 static int write_logs(const char *file, struct rb_loaded *l)
@@ -248,6 +265,7 @@ int cmd_load(int argc, char **argv)
 	struct rb_prepared *pp = NULL;
 	struct rb_loaded *l = NULL;
 	struct rb_event_reader *events = NULL;
+	struct rb_btf_cache *btf_cache = NULL;
 	int rc = EXIT_INVALID, r;
 
 	attach_flags_init(&af);
@@ -419,15 +437,18 @@ int cmd_load(int argc, char **argv)
 
 		rb_loaded_map(l, i, &mi);
 		if (json)
-			load_json_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
+			load_json_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX,
+				      &btf_cache);
 		else
-			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
+			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX,
+				       &btf_cache);
 	}
 	goto out;
 fail:
 	cli_error("%s", e.msg);
 out:
 	rb_event_reader_free(events);
+	rb_btf_cache_free(btf_cache);
 	rb_loaded_free(l);
 	rb_prepared_free(pp);
 	rb_object_close(obj);

@@ -52,7 +52,7 @@ static void print_text(const struct rb_object *obj)
 	struct rb_map_info mi;
 	struct rb_section_info si;
 	size_t n;
-	int w1, w2, w3, w4;
+	int w1, w2, w3, w4, wk;
 	char buf[512];
 	bool any;
 
@@ -143,21 +143,22 @@ static void print_text(const struct rb_object *obj)
 
 	n = rb_object_map_count(obj);
 	if (n) {
-		w1 = 4, w2 = 4, w3 = 3, w4 = 5;
+		w1 = 4, w2 = 4, w3 = 3, w4 = 5, wk = 7;
 		for (size_t i = 0; i < n; i++) {
 			rb_object_map(obj, i, &mi);
 			w1 = max_int(w1, strlen(mi.name));
+			wk = max_int(wk, strlen(mi.kind));
 			w2 = max_int(w2, strlen(or_dash(mi.type)));
 			w3 = max_int(w3, strlen(or_dash(mi.key_type)));
 			w4 = max_int(w4, strlen(or_dash(mi.value_type)));
 		}
-		printf("\nmaps:\n  %-*s  %-7s %-*s %5s %-*s %6s %-*s %11s  %-6s %s\n", w1, "name",
-		       "kind", w2, "type", "key", w3, "", "value", w4, "", "max_entries", "flags",
+		printf("\nmaps:\n  %-*s  %-*s %-*s %5s %-*s %6s %-*s %11s  %-6s %s\n", w1, "name",
+		       wk, "kind", w2, "type", "key", w3, "", "value", w4, "", "max_entries", "flags",
 		       "notes");
 		for (size_t i = 0; i < n; i++) {
 			rb_object_map(obj, i, &mi);
 			flags_str(mi.map_flags, buf, sizeof(buf));
-			printf("  %-*s  %-7s %-*s %5u %-*s %6u %-*s %11u  %-6s", w1, mi.name, mi.kind,
+			printf("  %-*s  %-*s %-*s %5u %-*s %6u %-*s %11u  %-6s", w1, mi.name, wk, mi.kind,
 			       w2, or_dash(mi.type), mi.key_size, w3, or_dash(mi.key_type),
 			       mi.value_size, w4, or_dash(mi.value_type), mi.max_entries, buf);
 			if (strcmp(mi.name, mi.real_name))
@@ -181,6 +182,13 @@ static void print_text(const struct rb_object *obj)
 
 				rb_object_map_slot(obj, i, s, &key, &t);
 				printf(" [%u]=%s", key, or_dash(t));
+			}
+			for (size_t s = 0;; s++) {
+				const char *mem, *prog;
+
+				if (rb_object_struct_ops_member(obj, i, s, &mem, &prog) < 0)
+					break;
+				printf(" .%s=%s", mem, prog);
 			}
 			putchar('\n');
 		}
@@ -369,6 +377,20 @@ static void print_json(const struct rb_object *obj)
 			json_end_object(&j);
 		}
 		json_end_array(&j);
+		if (!strcmp(mi.kind, "struct_ops")) {
+			json_begin_array(&j, "struct_ops_members");
+			for (size_t s = 0;; s++) {
+				const char *mem, *prog;
+
+				if (rb_object_struct_ops_member(obj, i, s, &mem, &prog) < 0)
+					break;
+				json_begin_object(&j, NULL);
+				json_string(&j, "member", mem);
+				json_string(&j, "program", prog);
+				json_end_object(&j);
+			}
+			json_end_array(&j);
+		}
 		json_uint(&j, "data_size", mi.data_size);
 		json_end_object(&j);
 	}

@@ -237,7 +237,7 @@ static int on_entry(const char *text, size_t len, void *ctx)
 	return 0;
 }
 
-void load_json_map(const char *name, int fd, size_t limit)
+void load_json_map(const char *name, int fd, size_t limit, struct rb_btf_cache **cache)
 {
 	struct map_ctx mc = {.limit = limit};
 	struct rb_map_dump_info info;
@@ -259,7 +259,9 @@ void load_json_map(const char *name, int fd, size_t limit)
 	json_string(&j, "map_type", rb_map_type_name(mi.type));
 	json_uint(&j, "id", mi.id);
 	json_raw(&j, "entries", "["); /* the entries are streamed in as rb_map_dump walks */
-	r = rb_map_dump(fd, RB_DUMP_JSON, on_entry, &mc, &info, &e);
+	if (!*cache)
+		*cache = rb_btf_cache_new(); /* NULL (no memory): each map fetches its own */
+	r = rb_map_dump_cached(fd, RB_DUMP_JSON, on_entry, &mc, *cache, &info, &e);
 	fputc(']', stdout);
 	if (r < 0)
 		json_string(&j, "error", e.msg);

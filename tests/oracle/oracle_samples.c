@@ -15,11 +15,13 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1333,6 +1335,106 @@ static int t_kprobe_multi(struct run *r)
 	return expect_fail(r, 1, "kernel built without CONFIG_FPROBE: no kprobe_multi link");
 }
 
+/* A TCP connection over the namespace's lo whose sender uses congestion control cc. */
+static int tcp_with_cc(struct run *r, const char *cc)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof(a);
+	char buf[4096] = {0}, got[16] = "";
+	socklen_t glen = sizeof(got);
+	int ls = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0), s = -1;
+	int rc = -1;
+
+	if (ls < 0 || c < 0 || bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1) ||
+	    getsockname(ls, (struct sockaddr *)&a, &alen)) {
+		failf(r, "listening socket: %s", strerror(errno));
+		goto out;
+	}
+	if (setsockopt(c, IPPROTO_TCP, TCP_CONGESTION, cc, strlen(cc))) {
+		failf(r, "setsockopt(TCP_CONGESTION, %s): %s", cc, strerror(errno));
+		goto out;
+	}
+	if (connect(c, (struct sockaddr *)&a, sizeof(a)) || (s = accept(ls, NULL, NULL)) < 0) {
+		failf(r, "connect over lo: %s", strerror(errno));
+		goto out;
+	}
+	for (int i = 0; i < 16; i++)
+		if (send(c, buf, sizeof(buf), 0) < 0)
+			break;
+	if (getsockopt(c, IPPROTO_TCP, TCP_CONGESTION, got, &glen) || strncmp(got, cc, 16)) {
+		failf(r, "the socket's congestion control is '%.16s', not %s", got, cc);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (s >= 0)
+		close(s);
+	if (c >= 0)
+		close(c);
+	if (ls >= 0)
+		close(ls);
+	return rc;
+}
+
+static int cc_listed(const char *cc)
+{
+	char line[1024] = "", *tok, *save = NULL;
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_available_congestion_control", "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!strcmp(tok, cc))
+			return 1;
+	return 0;
+}
+
+/* struct_ops (plain .struct_ops): registered by the map update, used by a TCP socket. */
+static int struct_ops_body(struct run *r)
+{
+	__u64 inits = 0;
+
+	if (private_lo(r) || open_sample(r) || load(r))
+		return -1;
+	if (add_link(r, bpf_map__attach_struct_ops(map(r, "rb_cc")), "struct_ops rb_cc"))
+		return -1;
+	if (cc_listed("rb_cc_plain") != 1)
+		return failf(r, "rb_cc_plain is not in tcp_available_congestion_control");
+	if (tcp_with_cc(r, "rb_cc_plain") || read_global(r, ".bss", "init_calls", &inits, 8))
+		return -1;
+	if (inits < 1)
+		return failf(r, "init_calls is %llu after a connection", (unsigned long long)inits);
+	finish(r);
+	if (cc_listed("rb_cc_plain") != 0)
+		return failf(r, "rb_cc_plain is still registered after the map's link is gone");
+	okf(r, "registered as tcp_congestion_ops rb_cc_plain, init_calls %llu after one TCP "
+	       "connection, gone after detach", (unsigned long long)inits);
+	return 0;
+}
+
+static int t_struct_ops_plain(struct run *r)
+{
+	return in_child(r, struct_ops_body);
+}
+
+/* libbpf 1.1.2 predates SEC(".struct_ops.link") (libbpf 1.2): the map is not seen, and its
+ * programs load without a struct, which the kernel refuses (ENOTSUPP). */
+static int t_struct_ops_cc(struct run *r)
+{
+	int err;
+
+	if (open_sample(r))
+		return -1;
+	err = bpf_object__load(r->obj);
+	if (!err) {
+		okf(r, "loads (this libbpf knows .struct_ops.link)");
+		return 0;
+	}
+	okf(r, "libbpf %s does not know SEC(\".struct_ops.link\"): load fails (%d)",
+	    libbpf_version_string(), err);
 /* An array element indexed at run time: gcc -O2 says "-8@(%rdi,%rsi,8)" in the note. */
 __attribute__((noinline)) void oracle_usdt_sib(long *arr, long i)
 {
@@ -1403,6 +1505,8 @@ static const struct {
 	{"sockops", t_sockops},
 	{"freplace_target", t_freplace_target},
 	{"freplace", t_freplace},
+	{"struct_ops_cc", t_struct_ops_cc},
+	{"struct_ops_plain", t_struct_ops_plain},
 };
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -242,6 +242,29 @@ START_TEST(explain_eperm_for_one_program_type)
 }
 END_TEST
 
+/* struct_ops programs a kernel without trampolines turns away: the type, not the object */
+START_TEST(explain_enotsupp_struct_ops)
+{
+	struct sys_prog_load_opts o = { .prog_type = BPF_PROG_TYPE_STRUCT_OPS, .insns = exit_only,
+					.insn_cnt = 1, .expected_attach_type = 3,
+					.attach_btf_id = 14447 };
+	struct strbuf sb = STRBUF_INIT;
+
+	explain_prog_load(&sb, -524, &o, "");
+	ck_assert_str_eq(sb_str(&sb),
+			 "the kernel refuses struct_ops programs outright here (ENOTSUPP before "
+			 "verification): it calls them through BPF trampolines, which this kernel "
+			 "cannot make, or it has no struct_ops support for member 3 of the struct "
+			 "(BTF id 14447)");
+	/* a verifier log that reached instructions: not the type's fault */
+	sb_reset(&sb);
+	explain_prog_load(&sb, -524, &o, "0: R1=ctx() R10=fp0\nprocessed 3 insns\n");
+	ck_assert_str_eq(sb_str(&sb), "the program uses something this kernel does not support "
+			 "for struct_ops programs (ENOTSUPP)");
+	sb_free(&sb);
+}
+END_TEST
+
 START_TEST(explain_einval_and_e2big)
 {
 	struct sys_prog_load_opts o = { .prog_type = BPF_PROG_TYPE_LIRC_MODE2, .insns = exit_only,
@@ -288,6 +311,7 @@ int main(void)
 	tcase_add_test(tc, explain_unknown_map_type_and_flags);
 	tcase_add_test(tc, explain_eperm_for_one_program_type);
 	tcase_add_test(tc, explain_einval_and_e2big);
+	tcase_add_test(tc, explain_enotsupp_struct_ops);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }
