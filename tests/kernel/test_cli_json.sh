@@ -13,6 +13,7 @@ BUILD=${BUILD:-build}
 S=$BUILD/samples
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root for bpf(2)"; exit 77; }
 command -v jq >/dev/null || { echo "SKIP: jq is not installed (scripts/deps.sh installs it)"; exit 77; }
+command -v taskset >/dev/null || { echo "SKIP: taskset (util-linux) is not installed"; exit 77; }
 T=$(mktemp -d)
 OUT=$T/out ERR=$T/err
 RPID=
@@ -118,7 +119,7 @@ grep -qF '"text":"a\"b\\\t\u0001\ufffd"' "$OUT" || fail "kinds_ring: the text's 
 # 2c. lost records: with rawbpf stopped (SIGSTOP), 20000 execve() calls that fail at once
 # overflow a CPU's perf ring; once it runs again, "lost" lines count what the kernel dropped,
 # and they add up to the summary's count
-start "$S/perfbuf.bpf.o" --duration 4
+start "$S/perfbuf.bpf.o" --duration 8
 kill -STOP "$RPID"
 python3 -c '
 import os
@@ -128,6 +129,13 @@ for i in range(20000):
     except OSError:
         pass' || { kill -CONT "$RPID"; fail "python"; }
 kill -CONT "$RPID"
+# the kernel writes its "lost" record into a ring at that CPU's next sample, once there is
+# room again: an execve on every CPU after rawbpf has drained the rings
+sleep 1
+for _ in 1 2 3; do
+	for c in $(seq 0 $(($(nproc) - 1))); do taskset -c "$c" /bin/true; done
+	sleep 0.2
+done
 finish
 lines_ok perfbuf-lost
 has '.type == "lost" and .map == "events" and (.cpu | type) == "number" and .count > 0' \
