@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Attaching programs by fd: tracepoints, raw tracepoints, tracing (tp_btf and friends). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,11 +24,54 @@ void sys_detach(struct sys_attachment *a)
 	a->how = SYS_ATTACH_NONE;
 }
 
+int sys_attach_perf_event(int prog_fd, int pfd, uint64_t cookie, const char *what,
+			  struct sys_attachment *out, struct rb_error *e)
+{
+	int r;
+
+	*out = (struct sys_attachment)SYS_ATTACHMENT_INIT;
+	if (probe_feature(PROBE_LINK_PERF)->state == PROBE_YES) {
+		struct sys_link_create_opts lo = { .prog_fd = prog_fd, .target_fd = pfd,
+						   .attach_type = BPF_PERF_EVENT,
+						   .perf_cookie = cookie };
+
+		r = sys_link_create(&lo);
+		if (r < 0) {
+			close(pfd);
+			return rb_errorf(e, r, "%s: BPF_LINK_CREATE failed: %s%s", what,
+					 strerror(-r),
+					 r == -EINVAL ? " (not a program for this event?)" : "");
+		}
+		out->how = SYS_ATTACH_LINK;
+		out->fd = r;
+		out->perf_fd = pfd;
+		return 0;
+	}
+	/* No perf links (before 5.15): set the program on the event, then enable it. */
+	if (cookie) {
+		close(pfd);
+		return rb_errorf(e, -EOPNOTSUPP,
+				 "%s: this kernel has no perf links, so no bpf_cookie", what);
+	}
+	r = sys_perf_event_set_bpf(pfd, prog_fd);
+	if (r == 0)
+		r = sys_perf_event_enable(pfd);
+	if (r < 0) {
+		close(pfd);
+		return rb_errorf(e, r, "%s: PERF_EVENT_IOC_SET_BPF failed: %s", what,
+				 strerror(-r));
+	}
+	out->how = SYS_ATTACH_PERF_IOCTL;
+	out->perf_fd = pfd;
+	return 0;
+}
+
 int sys_attach_tracepoint(int prog_fd, const char *category, const char *name, uint64_t cookie,
 			  struct sys_attachment *out, struct rb_error *e)
 {
 	struct perf_event_attr pa;
-	int id, pfd, r;
+	char what[300];
+	int id, pfd;
 
 	*out = (struct sys_attachment)SYS_ATTACHMENT_INIT;
 	id = sys_tracepoint_id(category, name, e);
@@ -44,41 +88,8 @@ int sys_attach_tracepoint(int prog_fd, const char *category, const char *name, u
 	if (pfd < 0)
 		return rb_errorf(e, pfd, "tracepoint '%s/%s' (id %d): perf_event_open failed: %s",
 				 category, name, id, strerror(-pfd));
-	if (probe_feature(PROBE_LINK_PERF)->state == PROBE_YES) {
-		struct sys_link_create_opts lo = { .prog_fd = prog_fd, .target_fd = pfd,
-						   .attach_type = BPF_PERF_EVENT,
-						   .perf_cookie = cookie };
-
-		r = sys_link_create(&lo);
-		if (r < 0) {
-			close(pfd);
-			return rb_errorf(e, r, "tracepoint '%s/%s': BPF_LINK_CREATE failed: %s%s",
-					 category, name, strerror(-r),
-					 r == -EINVAL ? " (is the program a tracepoint program?)" : "");
-		}
-		out->how = SYS_ATTACH_LINK;
-		out->fd = r;
-		out->perf_fd = pfd;
-		return 0;
-	}
-	/* No perf links (before 5.15): set the program on the event, then enable it. */
-	if (cookie) {
-		close(pfd);
-		return rb_errorf(e, -EOPNOTSUPP,
-				 "tracepoint '%s/%s': this kernel has no perf links, so no bpf_cookie",
-				 category, name);
-	}
-	r = sys_perf_event_set_bpf(pfd, prog_fd);
-	if (r == 0)
-		r = sys_perf_event_enable(pfd);
-	if (r < 0) {
-		close(pfd);
-		return rb_errorf(e, r, "tracepoint '%s/%s': attaching through the perf event failed: %s",
-				 category, name, strerror(-r));
-	}
-	out->how = SYS_ATTACH_PERF_IOCTL;
-	out->perf_fd = pfd;
-	return 0;
+	snprintf(what, sizeof(what), "tracepoint '%s/%s'", category, name);
+	return sys_attach_perf_event(prog_fd, pfd, cookie, what, out, e);
 }
 
 int sys_attach_raw_tracepoint(int prog_fd, const char *name, uint64_t cookie,

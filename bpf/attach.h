@@ -26,6 +26,13 @@ struct sys_attachment {
 
 #define SYS_ATTACHMENT_INIT { SYS_ATTACH_NONE, -1, -1 }
 
+/*
+ * Give prog_fd the perf event pfd, which becomes out's (closed on failure): a BPF perf link
+ * where the kernel has them, else PERF_EVENT_IOC_SET_BPF then ENABLE (no bpf_cookie then).
+ * what names the event in errors ("tracepoint 'sched/sched_switch' (id 3)").
+ */
+int sys_attach_perf_event(int prog_fd, int pfd, uint64_t cookie, const char *what,
+			  struct sys_attachment *out, struct rb_error *e);
 /* "category/name" (tracefs events/<category>/<name>) with an optional bpf_cookie. */
 int sys_attach_tracepoint(int prog_fd, const char *category, const char *name, uint64_t cookie,
 			  struct sys_attachment *out, struct rb_error *e);

@@ -361,6 +361,21 @@ struct rb_map_dump_info {
 RB_API int rb_map_dump(int map_fd, enum rb_dump_style style, rb_write_fn write, void *ctx,
 		       struct rb_map_dump_info *info, struct rb_error *err);
 
+/* --- one BTF fetch for many maps (loader/mapdump_btf.c) --- */
+
+/*
+ * Kernel BTF fetched by id and parsed, kept for the next map: the maps of one object share
+ * one BTF, so dumping them all through one cache reads and parses it once (rb_map_dump
+ * alone does it for every map). Not thread-safe; free it after the last dump.
+ */
+struct rb_btf_cache;
+RB_API struct rb_btf_cache *rb_btf_cache_new(void);
+RB_API void rb_btf_cache_free(struct rb_btf_cache *cache);
+/* rb_map_dump with the map's BTF taken from (or added to) cache; cache NULL: rb_map_dump. */
+RB_API int rb_map_dump_cached(int map_fd, enum rb_dump_style style, rb_write_fn write, void *ctx,
+			      struct rb_btf_cache *cache, struct rb_map_dump_info *info,
+			      struct rb_error *err);
+
 /* ===== kernel features (bpf/probe) ===== */
 
 /*

@@ -19,14 +19,11 @@ int attach_iter(struct loaded_prog *lp, const struct obj_prog *p, struct rb_erro
 {
 	struct sys_link_create_opts lo = {0};
 	const char *what = p->attach.text ? p->attach.text : "";
-	size_t n = strlen(what) + 6;
 	int fd;
 
 	if (p->prog_type != BPF_PROG_TYPE_TRACING || p->attach_type != BPF_TRACE_ITER)
 		return 1;
-	lp->target = malloc(n);
-	if (lp->target)
-		snprintf(lp->target, n, "iter %s", what);
+	att_set_target(lp, "iter", what);
 	lo.prog_fd = lp->fd;
 	lo.attach_type = BPF_TRACE_ITER;
 	fd = sys_link_create(&lo);

@@ -26,16 +26,6 @@
 #define ATTACH_TCX_INGRESS 46
 #define ATTACH_TCX_EGRESS  47
 
-static char *target_of(const char *kind, const char *what)
-{
-	size_t n = strlen(kind) + strlen(what) + 2;
-	char *s = malloc(n);
-
-	if (s)
-		snprintf(s, n, "%s %s", kind, what);
-	return s;
-}
-
 static int link_into(struct loaded_prog *lp, const struct sys_link_create_opts *lo,
 		     struct rb_error *e)
 {
@@ -75,7 +65,7 @@ static int attach_cgroup(struct loaded_prog *lp, const struct obj_prog *p, const
 	struct sys_link_create_opts lo = {0};
 	int cg, r;
 
-	lp->target = target_of("cgroup", path ? path : "");
+	att_set_target(lp, "cgroup", path ? path : "");
 	if (!path || !*path)
 		return rb_errorf(e, -EINVAL,
 				 "section '%s' attaches to a cgroup: give a cgroup v2 "
@@ -133,13 +123,13 @@ static int attach_tc(struct loaded_prog *lp, const struct obj_prog *p, const cha
 	if (idx < 0)
 		return idx;
 	if (tcx && !force_nl && probe_feature(PROBE_LINK_TCX)->state != PROBE_NO) {
-		lp->target = target_of(dir ? "tcx egress" : "tcx ingress", name);
+		att_set_target(lp, dir ? "tcx egress" : "tcx ingress", name);
 		lo.prog_fd = lp->fd;
 		lo.target_fd = idx;
 		lo.attach_type = dir ? ATTACH_TCX_EGRESS : ATTACH_TCX_INGRESS;
 		return link_into(lp, &lo, e);
 	}
-	lp->target = target_of(dir ? "tc egress (netlink)" : "tc ingress (netlink)", name);
+	att_set_target(lp, dir ? "tc egress (netlink)" : "tc ingress (netlink)", name);
 	a = att_add(lp, ATT_TC_NETLINK);
 	if (!a)
 		return rb_errorf(e, -ENOMEM, "out of memory");
@@ -164,7 +154,7 @@ int attach_net(struct loaded_prog *lp, const struct obj_prog *p, const struct rb
 		idx = netdev(p, user, o, name, e);
 		if (idx < 0)
 			return idx;
-		lp->target = target_of(o && o->xdp_generic ? "xdp (generic)" : "xdp", name);
+		att_set_target(lp, o && o->xdp_generic ? "xdp (generic)" : "xdp", name);
 		lo.prog_fd = lp->fd;
 		lo.target_fd = idx;
 		lo.attach_type = BPF_XDP;

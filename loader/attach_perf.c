@@ -60,7 +60,8 @@ static int attach_cpu(int prog_fd, int cpu, uint32_t freq, uint64_t period,
 		      struct sys_attachment *a, struct rb_error *e)
 {
 	struct perf_event_attr pa;
-	int pfd, r;
+	char what[64];
+	int pfd;
 
 	*a = (struct sys_attachment)SYS_ATTACHMENT_INIT;
 	memset(&pa, 0, sizeof(pa));
@@ -80,34 +81,8 @@ static int attach_cpu(int prog_fd, int cpu, uint32_t freq, uint64_t period,
 				 pfd == -EINVAL && !period
 					 ? " (is --freq above kernel.perf_event_max_sample_rate?)"
 					 : "");
-	if (probe_feature(PROBE_LINK_PERF)->state == PROBE_YES) {
-		struct sys_link_create_opts lo = {
-			.prog_fd = prog_fd, .target_fd = pfd, .attach_type = BPF_PERF_EVENT};
-
-		r = sys_link_create(&lo);
-		if (r < 0) {
-			close(pfd);
-			return rb_errorf(e, r,
-					 "cpu-clock event on CPU %d: BPF_LINK_CREATE failed: %s",
-					 cpu, strerror(-r));
-		}
-		a->how = SYS_ATTACH_LINK;
-		a->fd = r;
-		a->perf_fd = pfd;
-		return 0;
-	}
-	r = sys_perf_event_set_bpf(pfd, prog_fd);
-	if (r == 0)
-		r = sys_perf_event_enable(pfd);
-	if (r < 0) {
-		close(pfd);
-		return rb_errorf(e, r,
-				 "cpu-clock event on CPU %d: PERF_EVENT_IOC_SET_BPF failed: %s",
-				 cpu, strerror(-r));
-	}
-	a->how = SYS_ATTACH_PERF_IOCTL;
-	a->perf_fd = pfd;
-	return 0;
+	snprintf(what, sizeof(what), "cpu-clock event on CPU %d", cpu);
+	return sys_attach_perf_event(prog_fd, pfd, 0, what, a, e);
 }
 
 int attach_perf(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bpf/dynprobe.h"
+#include "bpf/perf.h"
 #include "loader/attach_kinds.h"
 #include "loader/target_hints.h"
 #include "loader/uprobe_target.h"
@@ -29,16 +31,6 @@ const char *attach_override(const struct rb_attach_opts *o, const char *prog)
 			return t + n + 1;
 	}
 	return NULL;
-}
-
-static char *dup_target(const char *kind, const char *what)
-{
-	size_t n = strlen(kind) + strlen(what) + 2;
-	char *s = malloc(n);
-
-	if (s)
-		snprintf(s, n, "%s %s", kind, what);
-	return s;
 }
 
 static int keep(struct loaded_prog *lp, struct dynprobe *d, struct rb_error *e)
@@ -59,7 +51,7 @@ static int attach_uprobe(struct loaded_prog *lp, const char *spec, bool ret,
 
 	if (!path)
 		return -ENOMEM;
-	lp->target = dup_target(ret ? "uretprobe" : "uprobe", spec);
+	att_set_target(lp, ret ? "uretprobe" : "uprobe", spec);
 	r = uprobe_resolve(spec, path, PATH_MAX, &off, e);
 	if (r == 0)
 		r = dynprobe_uprobe(lp->fd, path, off, &po, &d, e);
@@ -68,38 +60,73 @@ static int attach_uprobe(struct loaded_prog *lp, const char *spec, bool ret,
 }
 
 /*
- * A function kallsyms does not list cannot be probed: say so, with the names it does list
- * that are close (compiler-made copies, other syscall wrappers). 0 when the function is
- * there or kallsyms cannot be read (the probe itself will tell).
+ * Whether this kernel can make a kprobe at all (the kprobe PMU, or tracefs kprobe_events):
+ * when it cannot, that is the reason to give, before any question about the function.
  */
-static int check_kernel_func(const char *func, struct rb_error *e)
+static bool kernel_has_kprobes(void)
+{
+	const char *dir;
+	char path[512];
+
+	if (sys_pmu_type("kprobe", NULL) >= 0)
+		return true;
+	dir = sys_tracefs_dir(NULL);
+	if (!dir)
+		return false;
+	snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * A function kallsyms does not list cannot be probed: say so, with the names it does list
+ * that are close (compiler-made copies, other syscall wrappers), and how to probe another
+ * (real tools name placeholders such as "dummy_*" and retarget them at run time). 0 when the
+ * function is there or kallsyms cannot be read (the probe itself will tell).
+ */
+static int check_kernel_func(const char *prog, const char *func, struct rb_error *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int r = hint_kernel_func(NULL, func, &sb, 5);
+	bool placeholder = !strncmp(func, "dummy_", 6);
 
 	if (r == 0)
 		r = rb_errorf(e, -ENOENT,
-			      "kernel function '%s' is not in /proc/kallsyms (static functions "
-			      "inlined everywhere have no symbol)%s%s",
-			      func, sb.len ? "; close: " : "", sb_str(&sb));
+			      "kernel function '%s' is not in /proc/kallsyms (%s)%s%s; "
+			      "--attach %s=FUNC probes another",
+			      func,
+			      placeholder ? "a placeholder name, which the object's own tool "
+					    "replaces at run time"
+					  : "static functions inlined everywhere have no symbol",
+			      sb.len ? "; close: " : "", sb_str(&sb), prog);
 	else
 		r = 0;
 	sb_free(&sb);
 	return r;
 }
 
-static int attach_kprobe(struct loaded_prog *lp, const char *func, uint64_t off, bool ret,
-			 const char *kind, const struct rb_attach_opts *o, struct rb_error *e)
+static int attach_kprobe(struct loaded_prog *lp, const char *prog, const char *func, uint64_t off,
+			 bool ret, const char *kind, const struct rb_attach_opts *o,
+			 struct rb_error *e)
 {
 	struct dynprobe_opts po = {.retprobe = ret, .legacy = o && o->kprobe_legacy};
 	struct dynprobe d = DYNPROBE_INIT;
+	struct rb_error missing = {0};
+	bool has_kprobes = kernel_has_kprobes();
 	int r;
 
-	lp->target = dup_target(kind, func);
-	r = check_kernel_func(func, e);
-	if (r < 0)
+	att_set_target(lp, kind, func);
+	r = check_kernel_func(prog, func, has_kprobes ? e : &missing);
+	if (r < 0 && has_kprobes)
 		return r;
+	/* without kprobes that is the reason given first; a missing function comes after it */
 	r = dynprobe_kprobe(lp->fd, func, off, &po, &d, e);
+	if (r < 0 && missing.msg[0] && e) {
+		char *why = strdup(e->msg);
+
+		if (why)
+			rb_errorf(e, r, "%s; and %s", why, missing.msg);
+		free(why);
+	}
 	return r < 0 ? r : keep(lp, &d, e);
 }
 
@@ -158,7 +185,7 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 					 p->sec_name, p->name);
 		}
 		snprintf(buf, sizeof(buf), "%s", func);
-		return attach_kprobe(lp, buf, off, ret, ret ? "kretprobe" : "kprobe", o, e);
+		return attach_kprobe(lp, p->name, buf, off, ret, ret ? "kretprobe" : "kprobe", o, e);
 	case SECDEF_TGT_KSYSCALL: {
 		const char *sc = user ? user : a->func;
 		char prefix[64];
@@ -172,11 +199,12 @@ int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct 
 					 p->sec_name, p->name);
 		r = dynprobe_syscall_prefix(NULL, prefix, sizeof(prefix), e);
 		if (r < 0) {
-			lp->target = dup_target(ret ? "kretsyscall" : "ksyscall", sc);
+			att_set_target(lp, ret ? "kretsyscall" : "ksyscall", sc);
 			return r;
 		}
 		snprintf(buf, sizeof(buf), "%s%s", prefix, sc);
-		return attach_kprobe(lp, buf, 0, ret, ret ? "kretsyscall" : "ksyscall", o, e);
+		return attach_kprobe(lp, p->name, buf, 0, ret, ret ? "kretsyscall" : "ksyscall", o,
+				     e);
 	}
 	default:
 		return 1;

@@ -18,23 +18,13 @@
 #include "util/err.h"
 #include "util/strbuf.h"
 
-static char *target_of(const char *kind, const char *what)
-{
-	size_t n = strlen(kind) + strlen(what) + 2;
-	char *s = malloc(n);
-
-	if (s)
-		snprintf(s, n, "%s %s", kind, what);
-	return s;
-}
-
 static int attach_netns(struct loaded_prog *lp, const char *user, struct rb_error *e)
 {
 	const char *path = user ? user : "/proc/self/ns/net";
 	struct sys_link_create_opts lo = {0};
 	int ns, fd;
 
-	lp->target = target_of("netns", path);
+	att_set_target(lp, "netns", path);
 	ns = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return rb_errorf(e, -errno, "cannot open network namespace '%s': %s", path,
@@ -109,7 +99,7 @@ static int attach_sockmap(struct rb_loaded *l, struct loaded_prog *lp, const str
 
 	if (idx < 0)
 		return idx;
-	lp->target = target_of("sockmap", l->obj->maps[idx].name);
+	att_set_target(lp, "sockmap", l->obj->maps[idx].name);
 	lo.prog_fd = lp->fd;
 	lo.target_fd = l->maps[idx].fd;
 	lo.attach_type = (uint32_t)p->attach_type;

@@ -23,6 +23,7 @@
 #include "bpf/dynprobe.h"
 #include "bpf/sys.h"
 #include "loader/attach_kinds.h"
+#include "loader/elf_open.h"
 #include "loader/uprobe_target.h"
 #include "loader/usdt.h"
 #include "util/err.h"
@@ -101,18 +102,15 @@ static int specs_layout(const struct rb_loaded *l, int mi, struct usdt_spec_layo
 /* The ELF's e_type (ET_EXEC: addresses are run-time addresses), or -1. */
 static int elf_type(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), t = -1;
 	GElf_Ehdr eh;
 	Elf *elf;
+	int fd, t = -1;
 
-	if (fd < 0)
-		return -1;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (elf && gelf_getehdr(elf, &eh))
+	if (elf_open_path(path, &elf, &fd, NULL))
+		return -1; /* usdt_read_probes opened it already: this cannot fail but by a race */
+	if (gelf_getehdr(elf, &eh))
 		t = eh.e_type;
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	elf_open_close(elf, fd);
 	return t;
 }
 

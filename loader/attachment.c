@@ -11,6 +11,16 @@
 #include "loader/load.h"
 #include "util/err.h"
 
+void att_set_target(struct loaded_prog *lp, const char *kind, const char *what)
+{
+	size_t n = strlen(kind) + strlen(what) + 2;
+
+	free(lp->target);
+	lp->target = malloc(n);
+	if (lp->target)
+		snprintf(lp->target, n, "%s %s", kind, what);
+}
+
 struct attachment *att_add(struct loaded_prog *lp, enum attachment_kind kind)
 {
 	struct attachment *n = realloc(lp->atts, (lp->att_cnt + 1) * sizeof(*n)), *a;

@@ -41,6 +41,12 @@ struct attachment {
 };
 
 /*
+ * What lp is attached to, for the summary: "<kind> <what>" ("xdp eth0", "uprobe
+ * /bin/bash:readline"); replaces an earlier one. Out of memory leaves none (it is a label).
+ */
+void att_set_target(struct loaded_prog *lp, const char *kind, const char *what);
+
+/*
  * A new record of kind at the end of lp's list, its fds -1 and cpu -1; NULL when out of
  * memory. The pointer is good until the next att_add on lp.
  */

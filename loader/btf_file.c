@@ -16,6 +16,7 @@
 #include "btf/btf.h"
 #include "btf/dump.h"
 #include "loader/btf_file.h"
+#include "loader/elf_open.h"
 #include "util/err.h"
 #include "util/strbuf.h"
 
@@ -39,16 +40,9 @@ static int with_section(const char *path, const char *name,
 	int fd, r = 0;
 	bool found = false;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return rb_errorf(err, EINVAL, "%s: libelf is unusable: %s", path, elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rb_errorf(err, errno, "%s: cannot open: %s", path, strerror(errno));
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		r = rb_errorf(err, EINVAL, "%s: not an ELF file: %s", path, elf_errmsg(-1));
-		goto out;
-	}
+	r = elf_open_path(path, &elf, &fd, err);
+	if (r)
+		return r;
 	if (elf_getshdrstrndx(elf, &shstrndx)) {
 		r = rb_errorf(err, EINVAL, "%s: no section name table: %s", path, elf_errmsg(-1));
 		goto out;
@@ -78,9 +72,7 @@ static int with_section(const char *path, const char *name,
 	if (!found && !r)
 		r = rb_errorf(err, ENOENT, "%s: no %s section (compile with -g)", path, name);
 out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	elf_open_close(elf, fd);
 	return r;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "loader/elf.h"
+#include "loader/elf_open.h"
 #include "util/err.h"
 #include "util/trace.h"
 
@@ -367,6 +368,7 @@ static int read_relocations(struct elf_file *ef, struct rb_error *err)
 int elf_file_open_mem(struct elf_file *ef, const char *name, const void *buf, size_t len,
 		      struct rb_error *err)
 {
+	Elf *elf;
 	int ret;
 
 	memset(ef, 0, sizeof(*ef));
@@ -387,21 +389,15 @@ int elf_file_open_mem(struct elf_file *ef, const char *name, const void *buf, si
 	}
 	memcpy(ef->image, buf, len);
 	ef->size = len;
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		ret = rb_errorf(err, EINVAL, "libelf is unusable: %s", elf_errmsg(-1));
-		goto fail;
-	}
 	if (len < EI_NIDENT || memcmp(ef->image, ELFMAG, SELFMAG)) {
 		ret = rb_errorf(err, EINVAL, "%s: not an ELF file (%zu bytes, no ELF magic)",
 				ef->name, len);
 		goto fail;
 	}
-	ef->elf = elf_memory((char *)ef->image, len);
-	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF) {
-		ret = rb_errorf(err, EINVAL, "%s: not an ELF file: %s", ef->name, elf_errmsg(-1));
-		goto fail;
-	}
-	ret = check_header(ef, err);
+	ret = elf_open_memory(ef->image, len, ef->name, &elf, err);
+	ef->elf = elf;
+	if (!ret)
+		ret = check_header(ef, err);
 	if (!ret)
 		ret = read_sections(ef, err);
 	if (!ret)

@@ -54,6 +54,8 @@ struct rb_event_reader {
 	struct trace_pipe *tp;
 	char printk_note[1024];
 	uint32_t forced; /* --event-type's struct (0: by size) */
+	struct btf *kernel; /* vmlinux BTF, opened at the first choice by size */
+	bool kernel_tried;
 	struct strbuf text;
 	char type_name[EV_TYPE_NAME];
 	struct rb_event_stats st;
@@ -119,9 +121,43 @@ static bool size_fits(uint32_t map_type, size_t ssize, size_t size)
 	       ((ssize + 4 + 7) & ~(size_t)7) - 4 == size;
 }
 
-/* The only named struct of the object's BTF that fits, or 0 (none, or several). */
-static uint32_t struct_by_size(const struct btf *btf, uint32_t map_type, size_t size)
+/*
+ * A kernel struct copied into the object's BTF (through vmlinux.h and CO-RE accesses: a
+ * libbpf-tools object carries hundreds) is named as one of the running kernel's, with the
+ * same size or (vmlinux.h made from another kernel) the same first member. Records are the
+ * tool's own types: matching them against kernel structs by size alone decoded execsnoop's
+ * variable-size records as posix_cputimers or hw_perf_event.
+ */
+static bool is_kernel_struct(struct rb_event_reader *r, const struct btf_type *t)
 {
+	const struct btf_type *k;
+	int id;
+
+	if (!r->kernel_tried) {
+		r->kernel_tried = true;
+		if (btf_open_raw("/sys/kernel/btf/vmlinux", NULL, &r->kernel, NULL) < 0)
+			r->kernel = NULL;
+	}
+	if (!r->kernel)
+		return false;
+	id = btf_find(r->kernel, btf_name(r->btf, t), BTF_KIND_STRUCT);
+	k = id > 0 ? btf_type(r->kernel, (uint32_t)id) : NULL;
+	if (!k)
+		return false;
+	if (k->size == t->size)
+		return true;
+	return btf_vlen(k) && btf_vlen(t) &&
+	       !strcmp(btf_str(r->kernel, btf_members(k)[0].name_off),
+		       btf_str(r->btf, btf_members(t)[0].name_off));
+}
+
+/*
+ * The only named struct of the object's BTF that fits and is not a kernel struct, or 0
+ * (none, or several).
+ */
+static uint32_t struct_by_size(struct rb_event_reader *r, uint32_t map_type, size_t size)
+{
+	const struct btf *btf = r->btf;
 	uint32_t found = 0;
 
 	for (uint32_t id = btf ? 1 : 0; btf && id < btf_nr_ids(btf); id++) {
@@ -130,6 +166,8 @@ static uint32_t struct_by_size(const struct btf *btf, uint32_t map_type, size_t 
 		if (!t || !btf_is_struct(t) || !btf_name(btf, t)[0])
 			continue;
 		if (!size_fits(map_type, t->size, size))
+			continue;
+		if (is_kernel_struct(r, t))
 			continue;
 		if (found)
 			return 0;
@@ -156,10 +194,10 @@ static uint32_t choose_type(struct ev_map *m, size_t size, bool *first)
 			goto found;
 		}
 	if (m->nchoice == EV_SIZE_CHOICES)
-		return struct_by_size(r->btf, m->type, size); /* too many sizes: no memory */
+		return struct_by_size(r, m->type, size); /* too many sizes: no memory */
 	c = &m->choice[m->nchoice++];
 	c->size = size;
-	c->type_id = struct_by_size(r->btf, m->type, size);
+	c->type_id = struct_by_size(r, m->type, size);
 	if (c->type_id)
 		trace_emit(RB_TRACE_INFO, "events", 0, 0,
 			   "map '%s': %zu-byte records decoded as struct %s (the only struct that "
@@ -439,6 +477,7 @@ RB_API void rb_event_reader_free(struct rb_event_reader *r)
 	if (r->epfd >= 0)
 		close(r->epfd);
 	sb_free(&r->text);
+	btf_free(r->kernel);
 	free(r->maps);
 	free(r);
 }

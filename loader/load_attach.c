@@ -76,7 +76,7 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 	case SECDEF_TGT_TRACEPOINT:
 		if (!a->binary || !a->func)
 			break;
-		lp->target = fmt("tracepoint ", a->text ? a->text : "", "");
+		att_set_target(lp, "tracepoint", a->text ? a->text : "");
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		r = sys_attach_tracepoint(lp->fd, a->binary, a->func, 0, s, err);
@@ -86,7 +86,7 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 	case SECDEF_TGT_RAW_TP:
 		if (!a->func || !a->func[0])
 			break;
-		lp->target = fmt("raw_tracepoint ", a->func, "");
+		att_set_target(lp, "raw_tracepoint", a->func);
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		return sys_attach_raw_tracepoint(lp->fd, a->func, 0, s, err);
@@ -95,8 +95,8 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 			break;
 		if (p->attach_type == BPF_TRACE_ITER)
 			return attach_iter(lp, p, err); /* read with rb_loaded_iter_open */
-		lp->target = fmt(p->def && p->def->btf_typedef ? "tp_btf " : "tracing ",
-				 a->btf_name ? a->btf_name : "", "");
+		att_set_target(lp, p->def && p->def->btf_typedef ? "tp_btf" : "tracing",
+			       a->btf_name ? a->btf_name : "");
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		return sys_attach_tracing(lp->fd, (uint32_t)p->attach_type, 0, s, err);
@@ -112,7 +112,7 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 		const char *t = attach_override(o, p->name);
 
 		/* the target program and function were fixed at load (load.c) */
-		lp->target = fmt("freplace ", t ? t : (a->func ? a->func : ""), "");
+		att_set_target(lp, "freplace", t ? t : (a->func ? a->func : ""));
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		return sys_attach_tracing(lp->fd, 0, 0, s, err);

@@ -144,6 +144,13 @@ static int check_sizes(const struct rb_object *obj, const struct obj_map *m,
 				 "%s: map '%s' has max_entries 0 (its user space would size it): "
 				 "give a size with --map %s.max_entries=N",
 				 obj_file(obj), m->name, m->name);
+	/* real tools size a stack trace map's values at run time, from their frame count */
+	if (o->map_type == BPF_MAP_TYPE_STACK_TRACE && !o->value_size)
+		return rb_errorf(err, -EINVAL,
+				 "%s: map '%s' (stack_trace) has value_size 0 (its user space would "
+				 "size it: 8 bytes a frame, 127 frames by default): give a size with "
+				 "--map %s.value_size=N",
+				 obj_file(obj), m->name, m->name);
 	return 0;
 }
 

@@ -123,82 +123,6 @@ void mapdump_hex(struct strbuf *sb, const uint8_t *data, size_t len)
 	}
 }
 
-/* ---- the map's BTF, from the kernel ------------------------------------------------------ */
-
-static int kernel_btf(uint32_t btf_id, struct btf **out, struct btf **base,
-		      struct rb_error *err)
-{
-	struct bpf_btf_info info;
-	uint32_t len = sizeof(info);
-	char name[64] = "", what[64];
-	void *buf = NULL;
-	int fd, r;
-
-	*out = *base = NULL;
-	fd = sys_get_fd_by_id(SYS_OBJ_BTF, btf_id);
-	if (fd < 0)
-		return rb_errorf(err, fd, "BTF id %u: BPF_BTF_GET_FD_BY_ID failed: %s", btf_id,
-				 strerror(-fd));
-	memset(&info, 0, sizeof(info));
-	r = sys_obj_get_info(fd, &info, &len);
-	if (r == 0 && (info.btf_size == 0 || info.btf_size > MAPDUMP_MAX_BTF))
-		r = rb_errorf(err, E2BIG, "BTF id %u: the kernel reports %u bytes (bound %u)",
-			      btf_id, info.btf_size, MAPDUMP_MAX_BTF);
-	else if (r)
-		r = rb_errorf(err, r, "BTF id %u: BPF_OBJ_GET_INFO_BY_FD failed: %s", btf_id,
-			      strerror(-r));
-	if (r == 0) {
-		uint32_t size = info.btf_size;
-
-		buf = calloc(1, size); /* zeroed: memory checkers cannot see the kernel's writes */
-		if (!buf) {
-			r = rb_errorf(err, ENOMEM, "BTF id %u: out of memory for %u bytes", btf_id,
-				      size);
-		} else {
-			memset(&info, 0, sizeof(info));
-			info.btf = (uint64_t)(uintptr_t)buf;
-			info.btf_size = size;
-			info.name = (uint64_t)(uintptr_t)name;
-			info.name_len = sizeof(name);
-			len = sizeof(info);
-			r = sys_obj_get_info(fd, &info, &len);
-			if (r)
-				r = rb_errorf(err, r, "BTF id %u: reading its bytes failed: %s",
-					      btf_id, strerror(-r));
-			else if (info.btf_size > size)
-				r = rb_errorf(err, EAGAIN, "BTF id %u grew while being read", btf_id);
-			else
-				len = info.btf_size;
-		}
-	}
-	close(fd);
-	if (r) {
-		free(buf);
-		return r;
-	}
-	name[sizeof(name) - 1] = 0;
-	snprintf(what, sizeof(what), "kernel BTF id %u", btf_id);
-	/* A module's BTF (and nothing else a map can point at) is split on vmlinux's. */
-	if (info.kernel_btf && strcmp(name, "vmlinux")) {
-		r = btf_open_raw(RB_BTF_VMLINUX, NULL, base, err);
-		if (r == 0)
-			r = btf_parse(buf, len, *base, what, out, err);
-	} else {
-		r = btf_parse(buf, len, NULL, what, out, err);
-		if (r < 0 && btf_open_raw(RB_BTF_VMLINUX, NULL, base, NULL) == 0) {
-			/* split BTF we did not expect: its ids continue vmlinux's */
-			struct rb_error again;
-
-			if (btf_parse(buf, len, *base, what, out, &again) == 0) {
-				r = 0;
-				rb_err_clear(err);
-			}
-		}
-	}
-	free(buf);
-	return r;
-}
-
 /* ---- public: one value, a map by spec ---------------------------------------------------- */
 
 RB_API int rb_btf_format(const struct rb_btf *btf, uint32_t type_id, const void *data,
@@ -508,9 +432,17 @@ out:
 RB_API int rb_map_dump(int map_fd, enum rb_dump_style style, rb_write_fn write, void *ctx,
 		       struct rb_map_dump_info *info, struct rb_error *err)
 {
+	return rb_map_dump_cached(map_fd, style, write, ctx, NULL, info, err);
+}
+
+RB_API int rb_map_dump_cached(int map_fd, enum rb_dump_style style, rb_write_fn write, void *ctx,
+			      struct rb_btf_cache *cache, struct rb_map_dump_info *info,
+			      struct rb_error *err)
+{
+	struct rb_btf_cache *own = NULL;
 	struct rb_map_dump_info local;
 	struct bpf_map_info mi;
-	struct btf *btf = NULL, *base = NULL;
+	const struct btf *btf = NULL;
 	struct dump d = { .fd = map_fd, .style = style, .write = write, .ctx = ctx, .err = err };
 	int r;
 
@@ -552,9 +484,14 @@ RB_API int rb_map_dump(int map_fd, enum rb_dump_style style, rb_write_fn write, 
 				 MAPDUMP_MAX_KEY, MAPDUMP_MAX_VALUE_BUF);
 	/* as bpftool: values are typed only when the map names a value type in its BTF */
 	if (mi.btf_id && mi.btf_value_type_id) {
-		r = kernel_btf(mi.btf_id, &btf, &base, err);
-		if (r)
+		if (!cache && !(cache = own = rb_btf_cache_new()))
+			return rb_errorf(err, ENOMEM, "map '%s' (id %u): out of memory", info->name,
+					 info->id);
+		r = mapdump_btf(cache, mi.btf_id, &btf, err);
+		if (r) {
+			rb_btf_cache_free(own);
 			return rb_err_wrap(err, r, "map '%s' (id %u)", info->name, info->id);
+		}
 		info->key_type_id = mi.btf_key_type_id;
 		info->value_type_id = mi.btf_value_type_id;
 		d.btf = btf;
@@ -563,7 +500,6 @@ RB_API int rb_map_dump(int map_fd, enum rb_dump_style style, rb_write_fn write, 
 	d.out.data = style == RB_DUMP_JSON_DATA;
 	r = dump_entries(&d);
 	sb_free(&d.sb);
-	btf_free(btf);
-	btf_free(base);
+	rb_btf_cache_free(own);
 	return r;
 }

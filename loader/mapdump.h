@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rawbpf.h"
 #include "util/strbuf.h"
+
+struct btf;
 
 /* Where the kernel says which CPUs may ever exist (per-CPU values come one per CPU). */
 #define MAPDUMP_POSSIBLE_CPUS "/sys/devices/system/cpu/possible"
@@ -25,5 +28,13 @@ bool mapdump_is_percpu(uint32_t map_type);
 const char *mapdump_no_entries(uint32_t map_type);
 /* bpftool's hex bytes: 16 a line, two spaces after the 8th, one between the others. */
 void mapdump_hex(struct strbuf *sb, const uint8_t *data, size_t len);
+/*
+ * The parsed BTF of kernel BTF id btf_id, from the cache or fetched into it (mapdump_btf.c);
+ * *out stays the cache's. 0 or -errno with err naming the id.
+ */
+int mapdump_btf(struct rb_btf_cache *c, uint32_t btf_id, const struct btf **out,
+		struct rb_error *err);
+/* How many BTF objects the cache has read from the kernel (tests, measurements). */
+unsigned long mapdump_btf_fetches(const struct rb_btf_cache *c);
 
 #endif

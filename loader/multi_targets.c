@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loader/elf_open.h"
 #include "loader/multi_targets.h"
 #include "loader/uprobe_target.h"
 #include "util/err.h"
@@ -208,16 +209,9 @@ int multi_uprobe_funcs(const char *path, const char *glob, struct multi_funcs *o
 	memset(out, 0, sizeof(*out));
 	snprintf(out->source, sizeof(out->source), "%s", path);
 	longest_literal(glob, c.lit, sizeof(c.lit));
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return rb_errorf(e, EINVAL, "libelf: %s", elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rb_errorf(e, errno, "%s: %s", path, strerror(errno));
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		r = rb_errorf(e, EINVAL, "%s: not an ELF file", path);
-		goto out;
-	}
+	r = elf_open_path(path, &elf, &fd, e);
+	if (r)
+		return r;
 	while (!r && (scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 
@@ -236,10 +230,7 @@ int multi_uprobe_funcs(const char *path, const char *glob, struct multi_funcs *o
 			 any ? " (.symtab, .dynsym)" : " (it has none: stripped?)");
 		r = none_found(&c, where, e);
 	}
-out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	elf_open_close(elf, fd);
 	if (r) {
 		multi_funcs_free(out);
 		if (r == -ENOMEM)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Close names, in order of how likely they are what was meant: compiler-made copies of the
- * function, then the same syscall under another wrapper prefix, then names containing the
- * one asked for. For tracepoints: the same event in another category, then events of the
+ * function (or its allocation-profiling "_noprof" body), then the same syscall under another
+ * wrapper prefix, then names containing the one asked for, then names that begin with most
+ * of its words (a renamed function). For tracepoints: the same event in another category, then events of the
  * category whose names contain the one asked for (or are contained in it).
  */
 #include <dirent.h>
@@ -13,7 +14,7 @@
 
 #include "loader/target_hints.h"
 
-#define RANKS	  3
+#define RANKS	  4
 #define PER_RANK  16
 #define NAME_MAX_ 128
 
@@ -69,6 +70,49 @@ static bool is_wrapper_of(const char *name, const char *base)
 	return false;
 }
 
+/*
+ * Symbols the kernel makes for each tracepoint (its iterator, stub, output and perf/BPF
+ * glue): they contain the tracepoint's name but are not the function a kprobe meant.
+ */
+static const char *const tracepoint_glue[] = {
+	"__traceiter_", "__probestub_", "trace_raw_output_", "__bpf_trace_", "perf_trace_",
+	"trace_event_raw_event_", "__tracepoint_", "__SCT__tp_func_", "__SCK__tp_func_"};
+
+static bool is_tracepoint_glue(const char *name)
+{
+	for (size_t i = 0; i < sizeof(tracepoint_glue) / sizeof(tracepoint_glue[0]); i++)
+		if (!strncmp(name, tracepoint_glue[i], strlen(tracepoint_glue[i])))
+			return true;
+	return false;
+}
+
+/*
+ * func under the name memory allocation profiling (6.10+) gives allocators: the function
+ * became a macro around "func_noprof" or "__func_noprof" (kmem_cache_alloc ->
+ * kmem_cache_alloc_noprof, kmalloc -> __kmalloc_noprof).
+ */
+static bool is_noprof_of(const char *name, const char *func, size_t flen)
+{
+	if (!strncmp(name, "__", 2) && strncmp(func, "__", 2))
+		name += 2;
+	return !strncmp(name, func, flen) && !strcmp(name + flen, "_noprof");
+}
+
+/*
+ * A renamed function keeps its first words (migrate_misplaced_page became
+ * migrate_misplaced_folio): whole "_"-separated words name shares with func, when they make
+ * most of func.
+ */
+static bool shares_first_words(const char *name, const char *func, size_t flen)
+{
+	size_t n = 0, words = 0;
+
+	for (; func[n] && func[n] == name[n]; n++)
+		if (func[n] == '_')
+			words = n + 1;
+	return words >= 8 && words * 10 >= flen * 6;
+}
+
 int hint_kernel_func(const char *kallsyms, const char *func, struct strbuf *out, int max)
 {
 	struct ranked r;
@@ -89,6 +133,8 @@ int hint_kernel_func(const char *kallsyms, const char *func, struct strbuf *out,
 		if (!t || (t[1] != 't' && t[1] != 'T') || t[2] != ' ')
 			continue;
 		name = t + 3;
+		if (strstr(name, "\t[bpf]"))
+			continue; /* BPF programs and trampolines: not kernel functions */
 		name[strcspn(name, " \t\n")] = 0;
 		if (!strncmp(name, "__pfx_", 6))
 			continue; /* the padding before a function, not one */
@@ -96,12 +142,15 @@ int hint_kernel_func(const char *kallsyms, const char *func, struct strbuf *out,
 			found = true;
 			continue;
 		}
-		if (!strncmp(name, func, flen) && name[flen] == '.')
-			keep(&r, 0, name); /* f.isra.0, f.constprop.0, f.cold, f.part.0 */
+		if ((!strncmp(name, func, flen) && name[flen] == '.') ||
+		    is_noprof_of(name, func, flen))
+			keep(&r, 0, name); /* f.isra.0, f.constprop.0, f.cold, f.part.0, f_noprof */
 		else if (!strcmp(name, base) || is_wrapper_of(name, base))
 			keep(&r, 1, name);
-		else if (flen >= 4 && strstr(name, func))
+		else if (flen >= 4 && strstr(name, func) && !is_tracepoint_glue(name))
 			keep(&r, 2, name);
+		else if (shares_first_words(name, func, flen) && !is_tracepoint_glue(name))
+			keep(&r, 3, name);
 	}
 	fclose(f);
 	emit(&r, out, max);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "loader/elf_open.h"
 #include "loader/ldcache.h"
 #include "loader/uprobe_target.h"
 #include "util/err.h"
@@ -304,16 +305,9 @@ int uprobe_func_offset(const char *path, const char *func, uint64_t *off, struct
 	Elf *elf;
 	int fd, ret;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return rb_errorf(e, EINVAL, "libelf: %s", elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rb_errorf(e, errno, "%s: %s", path, strerror(errno));
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		ret = rb_errorf(e, EINVAL, "%s: not an ELF file", path);
-		goto out;
-	}
+	ret = elf_open_path(path, &elf, &fd, e);
+	if (ret)
+		return ret;
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		ret = rb_errorf(e, ENOMEM, "%s: out of memory", path);
@@ -370,9 +364,7 @@ int uprobe_func_offset(const char *path, const char *func, uint64_t *off, struct
 	}
 	ret = 0;
 out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	elf_open_close(elf, fd);
 	return ret;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loader/elf_open.h"
 #include "loader/uprobe_target.h"
 #include "loader/usdt.h"
 #include "util/err.h"
@@ -318,14 +319,11 @@ int usdt_read_probes(const char *path, struct usdt_probe **probes, size_t *cnt, 
 
 	*probes = NULL;
 	*cnt = 0;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return rb_errorf(e, EINVAL, "libelf: %s", elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rb_errorf(e, errno, "%s: %s", path, strerror(errno));
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx)) {
-		ret = rb_errorf(e, EINVAL, "%s: not an ELF file", path);
+	ret = elf_open_path(path, &elf, &fd, e);
+	if (ret)
+		return ret;
+	if (elf_getshdrstrndx(elf, &shstrndx)) {
+		ret = rb_errorf(e, EINVAL, "%s: no section name table: %s", path, elf_errmsg(-1));
 		goto out;
 	}
 	is64 = gelf_getclass(elf) == ELFCLASS64;
@@ -380,9 +378,7 @@ int usdt_read_probes(const char *path, struct usdt_probe **probes, size_t *cnt, 
 		}
 	}
 out:
-	if (elf)
-		elf_end(elf);
-	close(fd);
+	elf_open_close(elf, fd);
 	if (ret) {
 		free(out);
 		return ret;

@@ -42,6 +42,9 @@ $CC -static -o "$G/root/build/rawbpf" "$BUILD"/obj/loader/cli/*.o "$BUILD/libraw
 	$STATIC_LIBS || die "linking a static rawbpf failed"
 for src in tests/kernel/test_*.c; do
 	n=$(basename "$src" .c)
+	# A test that cannot be linked static (one that replaces libc's malloc, say) says
+	# "host-only: reason" in a comment and is left out of the guests.
+	grep -q 'host-only:' "$src" && continue
 	# Built in parallel (no -g: the initramfs stays small); a failure leaves a .failed mark.
 	($CC -std=gnu11 -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -I. -Itests/lib \
 		-static -o "$G/root/build/tests/kernel/$n" "$src" tests/lib/*.c \
@@ -57,6 +60,12 @@ for src in tests/kernel/test_*.sh; do
 	n=$(basename "$src")
 	cp "$src" "$G/root/build/tests/kernel/$n"
 	sed -n 's/^# guest-cases: *//p' "$src" | head -1 >"$G/root/guest/cases-$n"
+	# corpus objects it names ("# guest-objects: PATH..." under $BUILD/corpus/objs), if there
+	for o in $(sed -n 's/^# guest-objects: *//p' "$src" | head -1); do
+		[ -f "$BUILD/corpus/objs/$o" ] || continue
+		mkdir -p "$G/root/build/corpus/objs/$(dirname "$o")"
+		cp "$BUILD/corpus/objs/$o" "$G/root/build/corpus/objs/$o"
+	done
 done
 for f in "$G"/*.failed; do
 	[ -e "$f" ] && die "building a static $(basename "$f" .failed) failed"

@@ -77,8 +77,11 @@ int load_apply_sets(struct rb_object *obj, char *const *specs, size_t n, struct 
  */
 int load_attach_summary(const struct rb_loaded *l, bool keep_going, FILE *f);
 
-/* load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c). */
-void load_print_map(const char *name, int fd, size_t limit);
+/*
+ * load: the end-of-run print of a map, BTF-formatted, at most limit entries (load_print.c).
+ * *cache (made on first use; the caller frees it) shares one BTF fetch among the maps.
+ */
+void load_print_map(const char *name, int fd, size_t limit, struct rb_btf_cache **cache);
 /* The struct_ops maps of a load: registered as what, or why not (load_print.c). */
 void load_print_struct_ops(const struct rb_loaded *l);
 
@@ -93,8 +96,11 @@ void load_json_printk(const char *line);
 void load_json_iter(const char *prog, const char *out, size_t len, unsigned long long bytes);
 void load_json_run(const char *prog, const struct rb_syscall_run *res);
 void load_json_summary(const struct rb_event_stats *st);
-/* The end-of-run map object: entries as `map dump --json` has them, at most limit. */
-void load_json_map(const char *name, int fd, size_t limit);
+/*
+ * The end-of-run map object: entries as `map dump --json` has them, at most limit; *cache as
+ * load_print_map's.
+ */
+void load_json_map(const char *name, int fd, size_t limit, struct rb_btf_cache **cache);
 
 /* A minimal streaming JSON writer: stable, compact-but-readable output. */
 struct json {

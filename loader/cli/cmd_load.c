@@ -265,6 +265,7 @@ int cmd_load(int argc, char **argv)
 	struct rb_prepared *pp = NULL;
 	struct rb_loaded *l = NULL;
 	struct rb_event_reader *events = NULL;
+	struct rb_btf_cache *btf_cache = NULL;
 	int rc = EXIT_INVALID, r;
 
 	attach_flags_init(&af);
@@ -389,7 +390,9 @@ int cmd_load(int argc, char **argv)
 		goto out;
 	if (!no_attach && rb_loaded_attach_opts(l, &af.opts, &e) < 0 && !lo.keep_going) {
 		/* as a skeleton's attach: the first failure stops; the table says why for each */
-		if (!json)
+		if (json)
+			print_json(path, obj, l, NULL); /* the --json stream's only line */
+		else
 			print_loaded(path, obj, l, true);
 		rb_loaded_detach(l);
 		cli_error("%s (nothing was run; --keep-going runs the programs that did attach)",
@@ -434,15 +437,18 @@ int cmd_load(int argc, char **argv)
 
 		rb_loaded_map(l, i, &mi);
 		if (json)
-			load_json_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
+			load_json_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX,
+				      &btf_cache);
 		else
-			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX);
+			load_print_map(mi.name, mi.fd, print_limit ? print_limit : SIZE_MAX,
+				       &btf_cache);
 	}
 	goto out;
 fail:
 	cli_error("%s", e.msg);
 out:
 	rb_event_reader_free(events);
+	rb_btf_cache_free(btf_cache);
 	rb_loaded_free(l);
 	rb_prepared_free(pp);
 	rb_object_close(obj);

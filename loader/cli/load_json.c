@@ -6,6 +6,7 @@
  * produce, each with a "type": record, lost, printk, iter, run, summary; then one "map"
  * object per map at the end. docs/json-stream.md describes every field.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,15 @@ static void hex_string(struct json *j, const char *key, const void *data, size_t
 	free(s);
 }
 
+/* "struct event" as "struct":"event", "union u" as "union":"u". */
+static void type_name(struct json *j, const char *name)
+{
+	if (!strncmp(name, "union ", 6))
+		json_string(j, "union", name + 6);
+	else
+		json_string(j, "struct", name + (strncmp(name, "struct ", 7) ? 0 : 7));
+}
+
 void load_json_record(const struct rb_event *ev)
 {
 	struct json j;
@@ -54,13 +64,8 @@ void load_json_record(const struct rb_event *ev)
 	if (ev->cpu >= 0)
 		json_int(&j, "cpu", ev->cpu);
 	json_uint(&j, "size", ev->size);
-	if (ev->type_name) {
-		bool is_union = !strncmp(ev->type_name, "union ", 6);
-
-		json_string(&j, is_union ? "union" : "struct",
-			    ev->type_name + (is_union ? 6 : strncmp(ev->type_name, "struct ", 7)
-								? 0 : 7));
-	}
+	if (ev->type_name)
+		type_name(&j, ev->type_name);
 	if (ev->text) {
 		json_raw(&j, "fields", ev->text);
 	} else {
@@ -82,12 +87,87 @@ void load_json_lost(const char *map, int cpu, uint64_t count)
 	end(&j);
 }
 
+/* A trace_pipe line: "<task>-<pid> [(<tgid>)] [<cpu>] [<flags>] <seconds>: <event>: <text>". */
+struct printk_parts {
+	const char *task;
+	size_t task_len;
+	long pid, cpu;
+	const char *ts, *msg; /* ts: ts_len bytes, a decimal number */
+	size_t ts_len;
+};
+
+/* A JSON number of the shape 123 or 123.456. */
+static bool is_decimal(const char *s, size_t n)
+{
+	size_t dots = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '.')
+			dots++;
+		else if (!isdigit((unsigned char)s[i]))
+			return false;
+	return n > 0 && dots <= 1 && isdigit((unsigned char)s[0]) &&
+	       isdigit((unsigned char)s[n - 1]);
+}
+
+/* Take the line apart where it has the usual shape; false (only "line" given) otherwise. */
+static bool parse_printk(const char *line, struct printk_parts *p)
+{
+	static const char tag[] = ": bpf_trace_printk: ";
+	const char *ev = strstr(line, tag), *cpu = NULL, *dash = NULL, *t, *c;
+	char *end;
+
+	if (!ev)
+		return false;
+	p->msg = ev + sizeof(tag) - 1;
+	/* the CPU: the first "[digits]" */
+	for (c = line; c < ev && !cpu; c++)
+		if (*c == '[' && isdigit((unsigned char)c[1])) {
+			strtol(c + 1, &end, 10);
+			if (*end == ']')
+				cpu = c;
+		}
+	if (!cpu)
+		return false;
+	p->cpu = strtol(cpu + 1, NULL, 10);
+	/* the timestamp: the last word before the event name */
+	for (t = ev; t > cpu && t[-1] != ' '; t--)
+		;
+	p->ts = t;
+	p->ts_len = (size_t)(ev - t);
+	if (!is_decimal(p->ts, p->ts_len))
+		return false;
+	/* task-pid: the last '-' before the CPU (a "(tgid)" column may sit in between) */
+	for (c = line; c < cpu; c++)
+		if (*c == '-' && isdigit((unsigned char)c[1]))
+			dash = c;
+	if (!dash)
+		return false;
+	p->pid = strtol(dash + 1, NULL, 10);
+	for (t = line; *t == ' '; t++)
+		;
+	p->task = t;
+	p->task_len = dash > t ? (size_t)(dash - t) : 0;
+	return true;
+}
+
 void load_json_printk(const char *line)
 {
+	struct printk_parts pp;
 	struct json j;
 
 	begin(&j, "printk");
 	json_string(&j, "line", line);
+	if (parse_printk(line, &pp)) {
+		char ts[32];
+
+		json_string_n(&j, "task", pp.task, pp.task_len);
+		json_int(&j, "pid", pp.pid);
+		json_int(&j, "cpu", pp.cpu);
+		snprintf(ts, sizeof(ts), "%.*s", (int)pp.ts_len, pp.ts);
+		json_raw(&j, "timestamp", ts); /* seconds, as the kernel printed them */
+		json_string(&j, "message", pp.msg);
+	}
 	end(&j);
 }
 
@@ -113,8 +193,7 @@ void load_json_run(const char *prog, const struct rb_syscall_run *res)
 	json_uint(&j, "retval", res->retval);
 	json_uint(&j, "duration_ns", res->duration_ns);
 	if (res->ctx_json) {
-		json_string(&j, "struct", res->ctx_type + (strncmp(res->ctx_type, "struct ", 7)
-							   ? 0 : 7));
+		type_name(&j, res->ctx_type);
 		json_raw(&j, "ctx", res->ctx_json);
 	} else if (res->ctx) {
 		hex_string(&j, "ctx_hex", res->ctx, res->ctx_size);
@@ -158,7 +237,7 @@ static int on_entry(const char *text, size_t len, void *ctx)
 	return 0;
 }
 
-void load_json_map(const char *name, int fd, size_t limit)
+void load_json_map(const char *name, int fd, size_t limit, struct rb_btf_cache **cache)
 {
 	struct map_ctx mc = {.limit = limit};
 	struct rb_map_dump_info info;
@@ -180,7 +259,9 @@ void load_json_map(const char *name, int fd, size_t limit)
 	json_string(&j, "map_type", rb_map_type_name(mi.type));
 	json_uint(&j, "id", mi.id);
 	json_raw(&j, "entries", "["); /* the entries are streamed in as rb_map_dump walks */
-	r = rb_map_dump(fd, RB_DUMP_JSON, on_entry, &mc, &info, &e);
+	if (!*cache)
+		*cache = rb_btf_cache_new(); /* NULL (no memory): each map fetches its own */
+	r = rb_map_dump_cached(fd, RB_DUMP_JSON, on_entry, &mc, *cache, &info, &e);
 	fputc(']', stdout);
 	if (r < 0)
 		json_string(&j, "error", e.msg);

@@ -141,7 +141,7 @@ static int on_chunk(const char *text, size_t len, void *ctx)
 	return 0;
 }
 
-void load_print_map(const char *name, int fd, size_t limit)
+void load_print_map(const char *name, int fd, size_t limit, struct rb_btf_cache **cache)
 {
 	struct print_ctx pc = {.limit = limit};
 	struct rb_map_dump_info info;
@@ -153,7 +153,9 @@ void load_print_map(const char *name, int fd, size_t limit)
 		return;
 	type = rb_map_type_name(mi.type) ? rb_map_type_name(mi.type) : "?";
 	printf("map %s (%s):\n", name, type);
-	if (rb_map_dump(fd, RB_DUMP_JSON, on_chunk, &pc, &info, &e) < 0) {
+	if (!*cache)
+		*cache = rb_btf_cache_new(); /* NULL (no memory): each map fetches its own */
+	if (rb_map_dump_cached(fd, RB_DUMP_JSON, on_chunk, &pc, *cache, &info, &e) < 0) {
 		printf("  (cannot be read: %s)\n", e.msg);
 		return;
 	}

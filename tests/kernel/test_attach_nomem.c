@@ -3,6 +3,8 @@
  * allocated (not a bare "Cannot allocate memory"), and nothing is left attached. This
  * program replaces malloc and calloc with versions that fail once, on the first request of
  * an armed size, and otherwise pass through to glibc's own.
+ *
+ * host-only: replacing malloc clashes with libc.a's when the guests link tests static.
  */
 #include <errno.h>
 #include <limits.h>

@@ -4,7 +4,8 @@
 # table names each program's outcome, the error says nothing was run, exit 1, no program
 # outlives the run. With --keep-going the failure is reported, the summary line counts it, the
 # tracepoint program runs (getpid calls made during the run are counted) and the exit
-# status is 1. --json gives the reason in "attach_error".
+# status is 1. --json gives the reason in "attach_error". A placeholder kprobe target is named
+# as one.
 RAWBPF=${RAWBPF:-build/rawbpf}
 BUILD=${BUILD:-build}
 OBJ=$BUILD/samples/attach/mixed.bpf.o
@@ -68,4 +69,20 @@ assert p["count_getpid"]["attached"] and p["count_getpid"]["attach_error"] is No
 assert not p["pass_all"]["attached"]
 assert p["pass_all"]["attach_error"] == sys.argv[2], p["pass_all"]["attach_error"]
 ' "$OUT" "$NEED_IF" || fail "--json attach_error"
-echo "ok: table, error line, summary, --keep-going run ($n getpid calls counted), --json"
+# 4. a placeholder kprobe target (libbpf-tools' dummy_* names): named as such, with the flag
+# that retargets it; on a kernel without kprobes, that is said first
+"$RAWBPF" load "$BUILD/samples/kprobe.bpf.o" --attach unlink_entry=dummy_rawbpf_nowhere \
+	--keep-going --duration 0 >"$OUT" 2>"$ERR"
+[ $? -eq 1 ] || fail "a kprobe on a placeholder must exit 1"
+msg=$(grep "^  program unlink_entry " "$OUT")
+case $msg in
+*"kernel function 'dummy_rawbpf_nowhere' is not in /proc/kallsyms (a placeholder name, which the object's own tool replaces at run time); --attach unlink_entry=FUNC probes another"*) ;;
+*) fail "placeholder not named as such: $msg" ;;
+esac
+if [ ! -e /sys/bus/event_source/devices/kprobe/type ]; then
+	case $msg in
+	*"NOT ATTACHED (EOPNOTSUPP): kprobe 'dummy_rawbpf_nowhere+0x0': this kernel has no kprobes"*"; and kernel function"*) ;;
+	*) fail "without kprobes, that must come first: $msg" ;;
+	esac
+fi
+echo "ok: table, error line, summary, --keep-going run ($n getpid calls counted), --json, placeholder"

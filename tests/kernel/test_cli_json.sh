@@ -96,6 +96,24 @@ has ".type == \"record\" and .map == \"events\" and .struct == \"event\" and
      .fields.comm == \"sh\" and .fields.filename == \"/bin/true\"" \
 	"perfbuf: no decoded record of pid $pid with its cpu"
 
+# 2b. every kind of value, exactly (samples/events/kinds_ring.bpf.c): signed/unsigned of each
+# size, bool, enum by name, bitfields as numbers (one negative), pointer, nested struct,
+# union, array, a char array with a quote, backslash, tab, control char and a non-UTF-8 byte,
+# and a flexible char array filled from the 4 bytes past the struct (120 + 4)
+start "$S/events/kinds_ring.bpf.o" --duration 2 --event-type kinds
+sh -c 'echo $$' >"$T/pid"
+pid=$(cat "$T/pid")
+finish
+lines_ok kinds_ring
+has ".type == \"record\" and .struct == \"kinds\" and .size == 124 and .fields == {
+	\"pid\": $pid, \"s8\": -8, \"s16\": -16, \"s32\": -32, \"s64\": -64, \"u8\": 200,
+	\"u16\": 65000, \"u64\": 18446744073709551615, \"yes\": true, \"mood\": \"ANGRY\",
+	\"lo\": 5, \"neg\": -3, \"hi\": 11259375, \"ptr\": 4096, \"in\": {\"a\": 1, \"b\": -2},
+	\"u\": {\"word\": 67305985, \"bytes\": [1, 2, 3, 4]}, \"arr\": [10, 20, 30],
+	\"text\": \"a\\\"b\\\\\\t\\u0001\\ufffd\", \"comm\": \"sh\", \"n\": 4, \"tail\": \"xyz\"}" \
+	"kinds_ring: the record of pid $pid is not decoded exactly"
+grep -qF '"text":"a\"b\\\t\u0001\ufffd"' "$OUT" || fail "kinds_ring: the text's escapes as written"
+
 # 3. a record no struct describes: hex, little-endian pid first
 start "$S/events/raw_ring.bpf.o" --duration 2
 python3 -c 'import os, sys; open(sys.argv[1], "w").write(str(os.getpid()))' "$T/pid"
@@ -114,8 +132,10 @@ for _ in 1 2 3; do sh -c 'echo $$' >>"$T/pids"; done
 finish
 lines_ok hello
 for p in $(cat "$T/pids"); do
-	has ".type == \"printk\" and (.line | endswith(\"hello from pid $p\"))" \
-		"hello: no printk line of pid $p"
+	has ".type == \"printk\" and (.line | endswith(\"hello from pid $p\")) and
+	     .task == \"sh\" and .pid == $p and .message == \"hello from pid $p\" and
+	     (.cpu | type) == \"number\" and (.timestamp | type) == \"number\"" \
+		"hello: no printk line of pid $p (task sh, its pid, the message)"
 done
 # (--print-limit 0: every entry; other processes on a busy machine call getpid too)
 start "$S/counter.bpf.o" --duration 2 --print-limit 0
@@ -136,6 +156,19 @@ for _ in 1 2 3; do sh -c 'true'; done
 finish
 has '.type == "map" and .name == "counts" and (.entries | length) == 1 and .more >= 1' \
 	"--print-limit 1: not one entry and a count of the others"
+
+# 4b. an attach that fails (no --ifname for XDP): exit 1, the load line alone says why;
+# --no-attach: the load line, then the maps
+"$RAWBPF" load "$S/attach/mixed.bpf.o" --duration 0 --json >"$OUT" 2>"$ERR"
+[ $? -eq 1 ] || fail "mixed: a failed attach must exit 1"
+lines_ok mixed
+[ "$(wc -l <"$OUT")" = 1 ] || fail "mixed: more than the load line after a failed attach"
+has '.type == "load" and any(.programs[]; .name == "pass_all" and (.attached | not) and
+     (.attach_error | test("--ifname")))' "mixed: no attach_error for pass_all"
+"$RAWBPF" load "$S/counter.bpf.o" --no-attach --json >"$OUT" 2>"$ERR" || fail "--no-attach ($?)"
+lines_ok no-attach
+[ "$(jq -r .type "$OUT" | tr '\n' ' ')" = "load map " ] || fail "--no-attach: not load, map"
+has '.type == "load" and (.programs[0].attached | not)' "--no-attach: attached?"
 
 # 5. iterator: one "iter" line whose output lists this shell
 timeout 20 "$RAWBPF" load "$S/iter_task.bpf.o" --json >"$OUT" 2>"$ERR" || fail "iter_task ($?)"
@@ -163,17 +196,35 @@ has '.type == "map" and .name == "samples" and (.entries | length) > 0 and
 lines_ok pipe
 [ "$(jq -r .type "$OUT" | tr '\n' ' ')" = "load summary map " ] || fail "pipe: not load, summary, map"
 
-# 9. SIGINT (Ctrl-C) without --duration: the stream ends with the summary and the maps,
-# every line complete
-"$RAWBPF" load "$S/ringbuf.bpf.o" --json >"$OUT" 2>"$ERR" &
-RPID=$!
+# 9. SIGINT (Ctrl-C) without --duration, read live through `jq -c --unbuffered`: the record
+# comes through while rawbpf runs; after the signal the stream ends with the summary and the
+# maps, every line complete (jq exits 0), and rawbpf exits 0
+(
+	"$RAWBPF" load "$S/ringbuf.bpf.o" --json 2>"$ERR" &
+	echo $! >"$T/rpid"
+	wait $!
+	echo $? >"$T/rc"
+) | jq -c --unbuffered . >"$OUT" &
+PIPE=$!
 for _ in $(seq 100); do [ -s "$OUT" ] && break; sleep 0.1; done
+RPID=$(cat "$T/rpid")
 exec_true
-sleep 0.5
+live=0
+for _ in $(seq 50); do
+	if jq -e -n -R --argjson p "$pid" \
+		'[inputs | fromjson? | select(.type == "record" and .fields.pid == $p)] | length > 0' \
+		"$OUT" >/dev/null 2>&1; then
+		live=1
+		break
+	fi
+	sleep 0.1
+done
+[ $live = 1 ] || fail "sigint: the record of pid $pid did not come through jq while rawbpf ran"
 kill -INT "$RPID"
-finish
+wait "$PIPE" || fail "sigint: jq could not read the stream to its end ($?)"
+RPID=
+[ "$(cat "$T/rc")" = 0 ] || fail "sigint: rawbpf exited with $(cat "$T/rc")"
 lines_ok sigint
-has ".type == \"record\" and .fields.pid == $pid" "sigint: the record before Ctrl-C is missing"
 [ "$(jq -r .type "$OUT" | grep -v record | tr '\n' ' ')" = "load summary map map " ] ||
 	fail "sigint: not load, records, summary, maps"
 exit 0

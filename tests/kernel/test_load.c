@@ -204,18 +204,6 @@ START_TEST(every_sample_loads_or_says_why)
 }
 END_TEST
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int n = 0;
-
-	while ((de = readdir(d)))
-		n++;
-	closedir(d);
-	return n;
-}
-
 static uint32_t max_id(enum sys_obj_kind kind)
 {
 	uint32_t id = 0, last = 0;
@@ -257,7 +245,7 @@ START_TEST(refused_load_leaves_nothing_behind)
 {
 	struct rb_error e = { 0 };
 	struct loaded_obj o;
-	int fds = count_fds();
+	int fds = test_count_fds();
 	uint32_t progs = max_id(SYS_OBJ_PROG), maps = max_id(SYS_OBJ_MAP);
 	int r;
 
@@ -269,7 +257,7 @@ START_TEST(refused_load_leaves_nothing_behind)
 	ck_assert_ptr_null(o.l);
 	rb_prepared_free(o.pp);
 	rb_object_close(o.obj);
-	ck_assert_int_eq(count_fds(), fds);
+	ck_assert_int_eq(test_count_fds(), fds);
 	/* other tests may run beside us: allow others' objects, never ours */
 	ck_assert_int_eq(count_named_since(SYS_OBJ_PROG, progs, "map_value_oob"), 0);
 	ck_assert_int_eq(count_named_since(SYS_OBJ_MAP, maps, "table"), 0);

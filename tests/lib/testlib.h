@@ -13,6 +13,8 @@
 const char *test_build_dir(void);
 /* BUILD/samples/<name> into buf; returns buf. */
 const char *test_sample_path(char *buf, size_t len, const char *name);
+/* How many fds this process has open (tests: a failure path leaves none behind). */
+int test_count_fds(void);
 /* Read a whole file; returns malloc'd bytes (NUL-terminated) or NULL. */
 char *test_read_file(const char *path, size_t *len);
 

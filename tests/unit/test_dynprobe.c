@@ -4,7 +4,6 @@
  * attributes (PMU type, config bits, config1 string, config2 offset, pid/cpu), the link
  * request, the kprobe_events lines written and removed, and the error sentences.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -67,17 +66,6 @@ static long bpf_hook(int cmd, void *attr, unsigned int size, void *ctx)
 }
 
 static char pmu_dir[512], trace_dir[512];
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
 
 static void setup(void)
 {
@@ -229,17 +217,17 @@ START_TEST(link_fallback_failure_leaks_nothing)
 
 	setup();
 	rec.link_ret = -EINVAL; /* an old kernel: no perf links; the ioctl on /dev/null fails */
-	before = count_fds();
+	before = test_count_fds();
 	ck_assert_int_eq(dynprobe_uprobe(5, "/bin/true", 0, NULL, &p, &e), -ENOTTY);
 	ck_assert(strstr(e.msg, "uprobe '/bin/true:0x0': attaching the program "
 				"(PERF_EVENT_IOC_SET_BPF): "));
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(test_count_fds(), before);
 	ck_assert_int_eq(p.perf_fd, -1);
 	rec.link_ret = -EPERM;
 	ck_assert_int_eq(dynprobe_uprobe(5, "/bin/true", 0, NULL, &p, &e), -EPERM);
 	ck_assert_str_eq(e.msg, "uprobe '/bin/true:0x0': attaching the program (BPF_LINK_CREATE): "
 				"Operation not permitted");
-	ck_assert_int_eq(count_fds(), before);
+	ck_assert_int_eq(test_count_fds(), before);
 }
 END_TEST
 
