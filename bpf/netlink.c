@@ -284,6 +284,21 @@ int nl_tc_attach(int ifindex, bool egress, int prog_fd, const char *name, struct
 	return 0;
 }
 
+static int count_filters(int ifindex, bool egress, const char *kind, struct rb_error *e);
+
+/*
+ * Filters (of any kind) left on the clsact qdisc's two hooks: another tool may have added
+ * some since we made it, and deleting the qdisc would take them along. -errno when the
+ * dump fails (then the qdisc is kept: better a leftover than someone's filters lost).
+ */
+static int filters_left(int ifindex)
+{
+	int in = count_filters(ifindex, false, NULL, NULL);
+	int out = in < 0 ? in : count_filters(ifindex, true, NULL, NULL);
+
+	return in < 0 ? in : out < 0 ? out : in + out;
+}
+
 int nl_tc_detach(struct nl_tc_filter *f)
 {
 	char msg[256], what[96];
@@ -300,9 +315,15 @@ int nl_tc_detach(struct nl_tc_filter *f)
 		f->attached = false;
 	}
 	if (f->created_qdisc) {
-		int r2 = qdisc_clsact(RTM_DELQDISC, 0, f->ifindex, msg, sizeof(msg));
+		int left = filters_left(f->ifindex), r2 = left;
 
-		if (!ret)
+		if (left == 0)
+			r2 = qdisc_clsact(RTM_DELQDISC, 0, f->ifindex, msg, sizeof(msg));
+		else if (left > 0)
+			trace_emit(RB_TRACE_STAGE, "detach", 0, 0,
+				   "clsact qdisc on ifindex %d kept: %d filter%s added by others",
+				   f->ifindex, left, left == 1 ? "" : "s");
+		if (!ret && r2 < 0)
 			ret = r2;
 		f->created_qdisc = false;
 	}
@@ -326,13 +347,14 @@ static void on_dump(const struct nlmsghdr *n, void *ctx)
 	/* a filter dump lists a head entry (handle 0) per priority besides the filters */
 	if (c->need_handle && !t->tcm_handle)
 		return;
-	if (kind_is(n, c->kind))
+	if (!c->kind || kind_is(n, c->kind))
 		c->n++;
 }
 
-int nl_tc_count_filters(int ifindex, bool egress, struct rb_error *e)
+/* Filters of kind (NULL: any) on a hook of ifindex's clsact qdisc. */
+static int count_filters(int ifindex, bool egress, const char *kind, struct rb_error *e)
 {
-	struct counter c = {.ifindex = ifindex, .kind = "bpf", .need_handle = true};
+	struct counter c = {.ifindex = ifindex, .kind = kind, .need_handle = true};
 	struct nl_req r;
 	char msg[256];
 	int ret;
@@ -345,6 +367,16 @@ int nl_tc_count_filters(int ifindex, bool egress, struct rb_error *e)
 		return rb_errorf(e, ret, "ifindex %d: listing tc filters: %s", ifindex,
 				 strerror(-ret));
 	return c.n;
+}
+
+int nl_tc_count_filters(int ifindex, bool egress, struct rb_error *e)
+{
+	return count_filters(ifindex, egress, "bpf", e);
+}
+
+int nl_tc_count_all_filters(int ifindex, bool egress, struct rb_error *e)
+{
+	return count_filters(ifindex, egress, NULL, e);
 }
 
 int nl_tc_has_clsact(int ifindex, struct rb_error *e)

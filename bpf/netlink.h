@@ -3,7 +3,8 @@
  * Classic tc attach over rtnetlink, for kernels without tcx links (before 6.6): a clsact
  * qdisc on the interface (made if missing) and a cls_bpf filter in direct-action mode on its
  * ingress or egress hook, holding the program. Unlike a link, the filter outlives the
- * process: detach deletes it again, and the qdisc too when we were the ones who made it.
+ * process: detach deletes it again, and the qdisc too when we were the ones who made it and
+ * no filter (another tool's, added since) is left on either of its hooks.
  */
 #ifndef RB_BPF_NETLINK_H
 #define RB_BPF_NETLINK_H
@@ -29,10 +30,15 @@ struct nl_tc_filter {
  */
 int nl_tc_attach(int ifindex, bool egress, int prog_fd, const char *name, struct nl_tc_filter *out,
 		 struct rb_error *e);
-/* Delete the filter (and the qdisc we made); safe to call twice. 0 or -errno. */
+/*
+ * Delete the filter, and the qdisc we made unless filters of others remain on it (the
+ * qdisc is kept then, with a trace line); safe to call twice. 0 or -errno.
+ */
 int nl_tc_detach(struct nl_tc_filter *f);
 /* How many cls_bpf filters sit on ifindex's hook (tests: detach must leave none). */
 int nl_tc_count_filters(int ifindex, bool egress, struct rb_error *e);
+/* How many filters of any kind sit there (u32, flower, ... and bpf). */
+int nl_tc_count_all_filters(int ifindex, bool egress, struct rb_error *e);
 /* Whether ifindex has a clsact qdisc: 1, 0, or -errno. */
 int nl_tc_has_clsact(int ifindex, struct rb_error *e);
 

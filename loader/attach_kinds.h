@@ -14,6 +14,11 @@
 
 /* The user's per-program target ("--attach PROG=TARGET"), or NULL. */
 const char *attach_override(const struct rb_attach_opts *o, const char *prog);
+/*
+ * The word a BTF-targeted program's target line starts with, from its expected attach
+ * type: "fentry", "fexit", "fmod_ret", "tp_btf", "lsm", "lsm_cgroup" ("tracing" otherwise).
+ */
+const char *attach_btf_kind(const struct obj_prog *p);
 
 int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 		 struct rb_error *e);

@@ -229,8 +229,8 @@ int attach_usdt(struct rb_loaded *l, struct loaded_prog *lp, const struct obj_pr
 		bool have_ip = false;
 		size_t k;
 
-		/* sites with the same argument layout share one spec */
-		for (k = 0; k < i && strcmp(pr[k].args_str, pr[i].args_str); k++)
+		/* sites whose arguments are read alike share one spec */
+		for (k = 0; k < i && !usdt_same_args(&pr[k], &pr[i]); k++)
 			;
 		if (k < i) {
 			ids[i] = ids[k];

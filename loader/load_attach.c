@@ -32,6 +32,24 @@ static char *fmt(const char *a, const char *b, const char *c)
 	return s;
 }
 
+const char *attach_btf_kind(const struct obj_prog *p)
+{
+	if (p->prog_type == BPF_PROG_TYPE_LSM)
+		return p->attach_type == BPF_LSM_CGROUP ? "lsm_cgroup" : "lsm";
+	switch (p->attach_type) {
+	case BPF_TRACE_FENTRY:
+		return "fentry";
+	case BPF_TRACE_FEXIT:
+		return "fexit";
+	case BPF_MODIFY_RETURN:
+		return "fmod_ret";
+	case BPF_TRACE_RAW_TP:
+		return "tp_btf";
+	default:
+		return p->def && p->def->btf_typedef ? "tp_btf" : "tracing";
+	}
+}
+
 /* A missing tracepoint: add the close ones tracefs has to the error. */
 static void tracepoint_hint(const char *category, const char *name, struct rb_error *err)
 {
@@ -95,8 +113,7 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 			break;
 		if (p->attach_type == BPF_TRACE_ITER)
 			return attach_iter(lp, p, err); /* read with rb_loaded_iter_open */
-		att_set_target(lp, p->def && p->def->btf_typedef ? "tp_btf" : "tracing",
-			       a->btf_name ? a->btf_name : "");
+		att_set_target(lp, attach_btf_kind(p), a->btf_name ? a->btf_name : "");
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		return sys_attach_tracing(lp->fd, (uint32_t)p->attach_type, 0, s, err);

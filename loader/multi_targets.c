@@ -28,6 +28,7 @@ struct collect {
 	char close[MAX_CLOSE][128]; /* names sharing the glob's longest literal run */
 	int nclose;
 	char lit[128];
+	size_t ifuncs; /* ifunc resolvers the glob matched and that were left out */
 };
 
 /* The glob's longest run without wildcards, to find names close to it. */
@@ -150,6 +151,14 @@ static int scan(Elf *elf, Elf_Scn *scn, struct collect *c, struct rb_error *e)
 			note_close(c, base);
 			continue;
 		}
+		/*
+		 * An ifunc symbol names its resolver, run once at binding time: probing it
+		 * would count nothing of the calls. libbpf's glob takes STT_FUNC only; so do we.
+		 */
+		if (kind == 2) {
+			c->ifuncs++;
+			continue;
+		}
 		if (uprobe_vaddr_to_offset(elf, sym.st_value, &off))
 			continue;
 		r = add(c, base, off, true, e);
@@ -226,8 +235,10 @@ int multi_uprobe_funcs(const char *path, const char *glob, struct multi_funcs *o
 	if (!r && !out->cnt) {
 		char where[400];
 
-		snprintf(where, sizeof(where), "the symbol tables of %s%s", path,
-			 any ? " (.symtab, .dynsym)" : " (it has none: stripped?)");
+		snprintf(where, sizeof(where), "the symbol tables of %s%s%s", path,
+			 any ? " (.symtab, .dynsym)" : " (it has none: stripped?)",
+			 c.ifuncs ? "; ifunc symbols are resolvers that run once at binding "
+				    "and are left out" : "");
 		r = none_found(&c, where, e);
 	}
 	elf_open_close(elf, fd);

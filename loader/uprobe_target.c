@@ -105,7 +105,9 @@ int uprobe_func_sym(Elf *elf, Elf_Data *d, size_t strndx, size_t i, GElf_Sym *sy
 	    !sym->st_value)
 		return 0;
 	*name = elf_strptr(elf, strndx, sym->st_name);
-	return *name && (*name)[0];
+	if (!*name || !(*name)[0])
+		return 0;
+	return type == STT_GNU_IFUNC ? 2 : 1;
 }
 
 int uprobe_vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off)

@@ -35,8 +35,10 @@ int uprobe_find_binary(const char *name, char *out, size_t outlen, struct rb_err
 int uprobe_vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off);
 /*
  * Entry i of a symbol table (data d, string table section strndx): 1 with *sym and *name
- * when it is a defined function (or ifunc) with a name and an address, 0 when it is
- * something else, -1 when the entry cannot be read (stop there).
+ * when it is a defined function with a name and an address, 2 when it is an ifunc
+ * (STT_GNU_IFUNC: the symbol is the resolver, which runs once when the dynamic loader
+ * binds it, not the implementation calls reach), 0 when it is something else, -1 when the
+ * entry cannot be read (stop there).
  */
 int uprobe_func_sym(Elf *elf, Elf_Data *d, size_t strndx, size_t i, GElf_Sym *sym,
 		    const char **name);

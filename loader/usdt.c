@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,15 +103,56 @@ static int read_addr_reg(const char **p, char *out, size_t outlen)
 	return off >= 0 && width == 8 ? off : -1;
 }
 
+static bool sym_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' ||
+	       c == '$' || (!first && c >= '0' && c <= '9');
+}
+
 /*
- * Memory operands: "[disp](%base)", "[disp](%base,%index[,scale])", "[disp](,%index[,scale])".
- * p points after the "N@". A symbolic displacement ("counter(%rip)") is not read: it needs
- * the binary's symbol table and the %rip of the next instruction.
+ * "sym[+-N](%rip)": the address of a variable, as gcc writes a global or static argument.
+ * Kept as memory at %rip + displacement with the symbol to resolve against the binary's
+ * symbol tables (usdt_resolve_rip): at the probe's uprobe %rip is the probe address, so the
+ * displacement is the symbol's address minus the probe's, the same in every process.
+ */
+static int parse_rip_sym(const char *p, struct usdt_arg *a)
+{
+	size_t n = 0;
+	char *end;
+
+	while (sym_char(p[n], n == 0))
+		n++;
+	if (!n || n >= sizeof(a->sym))
+		return -1;
+	memcpy(a->sym, p, n);
+	a->sym[n] = '\0';
+	p += n;
+	if (*p == '+' || *p == '-') {
+		errno = 0;
+		a->val_off = strtoll(p, &end, 0);
+		if (errno || end == p + 1)
+			return -1;
+		p = end;
+	}
+	if (strcmp(p, "(%rip)"))
+		return -1;
+	snprintf(a->reg, sizeof(a->reg), "rip");
+	a->reg_off = usdt_x86_reg_offset("rip");
+	a->kind = USDT_ARG_REG_DEREF;
+	return 0;
+}
+
+/*
+ * Memory operands: "[disp](%base)", "[disp](%base,%index[,scale])", "[disp](,%index[,scale])",
+ * "sym[+-N](%rip)". p points after the "N@". A numeric displacement from %rip would be
+ * relative to an instruction the note has none of: refused.
  */
 static int parse_mem(const char *p, struct usdt_arg *a)
 {
 	char *end;
 
+	if (sym_char(*p, true))
+		return parse_rip_sym(p, a);
 	if (*p != '(') {
 		errno = 0;
 		a->val_off = strtoll(p, &end, 0);
@@ -209,13 +251,29 @@ int usdt_parse_args(const char *spec, struct usdt_arg *args, int max, struct rb_
 		if (parse_one(one, &args[n]))
 			return rb_errorf(
 				e, EINVAL,
-				"USDT argument %d '%s' is not a form rawbpf reads "
-				"(N@%%reg, N@$imm, N@disp(%%reg), N@disp(%%base,%%index,scale))",
+				"USDT argument %d '%s' is not a form rawbpf reads (N@%%reg, N@$imm, "
+				"N@disp(%%reg), N@disp(%%base,%%index,scale), N@symbol(%%rip))",
 				n + 1, one);
 		n++;
 		p += len;
 	}
 	return n;
+}
+
+bool usdt_same_args(const struct usdt_probe *a, const struct usdt_probe *b)
+{
+	if (a->nargs != b->nargs)
+		return false;
+	for (int i = 0; i < a->nargs && i < USDT_MAX_ARGS; i++) {
+		const struct usdt_arg *x = &a->args[i], *y = &b->args[i];
+
+		if (x->kind != y->kind || x->size != y->size || x->is_signed != y->is_signed ||
+		    x->val_off != y->val_off || x->reg_off != y->reg_off ||
+		    x->high8 != y->high8 || x->idx_reg_off != y->idx_reg_off ||
+		    x->scale != y->scale || strcmp(x->sym, y->sym))
+			return false;
+	}
+	return true;
 }
 
 /* Read an address of the note's class from desc at *pos. */
@@ -269,6 +327,79 @@ probe_unusable(struct usdt_probe *pr, int err, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * The address of the data or function symbol name in elf's .symtab (then .dynsym). 0, or
+ * -ENOENT when no defined symbol has the name, -ENOTUNIQ when several differ (two file-local
+ * statics of one name in different sources).
+ */
+static int symbol_vaddr(Elf *elf, const char *name, uint64_t *out)
+{
+	static const unsigned int order[2] = {SHT_SYMTAB, SHT_DYNSYM};
+	bool found = false;
+
+	for (int k = 0; k < 2 && !found; k++) {
+		Elf_Scn *scn = NULL;
+
+		while ((scn = elf_nextscn(elf, scn))) {
+			Elf_Data *d;
+			GElf_Shdr sh;
+			size_t n;
+
+			if (!gelf_getshdr(scn, &sh) || sh.sh_type != order[k] || !sh.sh_entsize)
+				continue;
+			d = elf_getdata(scn, NULL);
+			n = d ? d->d_size / sh.sh_entsize : 0;
+			for (size_t i = 1; i < n && i <= INT_MAX; i++) {
+				const char *sn;
+				GElf_Sym sym;
+				int type;
+
+				if (!gelf_getsym(d, (int)i, &sym))
+					break;
+				type = GELF_ST_TYPE(sym.st_info);
+				if (sym.st_shndx == SHN_UNDEF || type == STT_SECTION ||
+				    type == STT_FILE || type == STT_TLS)
+					continue;
+				sn = elf_strptr(elf, sh.sh_link, sym.st_name);
+				if (!sn || strcmp(sn, name))
+					continue;
+				if (found && *out != sym.st_value)
+					return -ENOTUNIQ;
+				*out = sym.st_value;
+				found = true;
+			}
+		}
+	}
+	return found ? 0 : -ENOENT;
+}
+
+/* Arguments at "sym(%rip)": the symbol's distance from the probe, read from %rip. */
+static int resolve_rip_args(Elf *elf, const char *path, struct usdt_probe *pr)
+{
+	for (int i = 0; i < pr->nargs; i++) {
+		struct usdt_arg *a = &pr->args[i];
+		uint64_t addr;
+		int r;
+
+		if (!a->sym[0])
+			continue;
+		r = symbol_vaddr(elf, a->sym, &addr);
+		if (r == -ENOENT)
+			return probe_unusable(pr, ENOENT,
+					      "%s: USDT %s:%s: argument %d is at symbol '%s', which "
+					      "is in neither .symtab nor .dynsym (stripped?)",
+					      path, pr->provider, pr->name, i + 1, a->sym);
+		if (r)
+			return probe_unusable(pr, -r,
+					      "%s: USDT %s:%s: argument %d is at symbol '%s', which "
+					      "several symbols of different addresses are called",
+					      path, pr->provider, pr->name, i + 1, a->sym);
+		a->val_off = (int64_t)(addr + (uint64_t)a->val_off - pr->addr);
+		a->sym[0] = '\0';
+	}
+	return 0;
+}
+
 static int parse_note(Elf *elf, const char *path, const unsigned char *desc, size_t len, bool is64,
 		      bool have_base, uint64_t base_addr, struct usdt_probe *pr, struct rb_error *e)
 {
@@ -304,7 +435,7 @@ static int parse_note(Elf *elf, const char *path, const unsigned char *desc, siz
 		return probe_unusable(pr, -n, "%s: USDT %s:%s: %s", path, pr->provider, pr->name,
 				      pe.msg);
 	pr->nargs = n;
-	return 0;
+	return resolve_rip_args(elf, path, pr);
 }
 
 int usdt_read_probes(const char *path, struct usdt_probe **probes, size_t *cnt, struct rb_error *e)

@@ -36,6 +36,11 @@ struct usdt_arg {
 	char idx_reg[8]; /* SIB index register (a SIB operand may have no base: reg_off -1) */
 	int idx_reg_off;
 	unsigned int scale; /* SIB scale: 1, 2, 4 or 8 */
+	/*
+	 * "sym+N(%rip)": the symbol, until usdt_read_probes resolves it against the binary
+	 * (then val_off is its address + N minus the probe's, read from %rip; sym cleared).
+	 */
+	char sym[64];
 };
 
 struct usdt_probe {
@@ -62,6 +67,12 @@ struct usdt_probe {
  * Returns the count, or -EINVAL with e naming the argument that could not be read.
  */
 int usdt_parse_args(const char *spec, struct usdt_arg *args, int max, struct rb_error *e);
+
+/*
+ * Whether two probes' arguments are read alike (one spec serves both). Not the same as
+ * equal specification strings: "8@counter(%rip)" at two sites is two distances from %rip.
+ */
+bool usdt_same_args(const struct usdt_probe *a, const struct usdt_probe *b);
 
 /*
  * Every USDT probe of the ELF file at path. *probes is malloc'd (free it); 0 probes is not

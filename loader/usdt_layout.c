@@ -255,6 +255,11 @@ static int encode_arg(const struct enc *c, const struct usdt_spec_layout *lay,
 	int reg = a->reg_off, idx = 0, shift = 0, r;
 	bool sib = false;
 
+	if (a->sym[0])
+		return rb_errorf(c->e, EINVAL,
+				 "USDT %s:%s: argument %d is at symbol '%s', not yet resolved "
+				 "against the binary",
+				 c->p->provider, c->p->name, c->arg, a->sym);
 	switch (a->kind) {
 	case USDT_ARG_CONST:
 		kind = lay->kind_const;

@@ -5,7 +5,8 @@
  * kind's key=value details, struct members and enum values on "\t" lines below), and stops
  * at the first complaint, which it appends to the line of the type or member at fault. So
  * the complaint is on the last line: the words after the details. A complaint about the
- * header or the string section is a line of its own, without a type.
+ * header or the string section is a line of its own, without a type. Every read is bounded
+ * by the length given: the log need not end with a NUL.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -88,14 +89,18 @@ static void complaint(const char *p, const char *end, bool fwd, char *msg, size_
 static const char *type_line(const char *p, const char *end, struct rb_btf_log_report *r)
 {
 	struct span kind, name;
-	const char *at;
-	char *num_end;
-	unsigned long id;
+	const char *at, *num_end;
+	uint64_t id = 0;
 
 	if (p >= end || *p != '[')
 		return NULL;
-	id = strtoul(p + 1, &num_end, 10);
-	if (num_end == p + 1 || num_end >= end || *num_end != ']' || id > UINT32_MAX)
+	/* digits read here, not with strtoul: the log need not hold a NUL at end */
+	for (num_end = p + 1; num_end < end && *num_end >= '0' && *num_end <= '9'; num_end++) {
+		id = id * 10 + (uint64_t)(*num_end - '0');
+		if (id > UINT32_MAX)
+			return NULL;
+	}
+	if (num_end == p + 1 || num_end >= end || *num_end != ']')
 		return NULL;
 	at = num_end + 1;
 	if (!next_token(&at, end, &kind) || !next_token(&at, end, &name))

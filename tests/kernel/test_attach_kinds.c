@@ -429,6 +429,44 @@ START_TEST(tc_netlink_keeps_a_qdisc_it_did_not_make)
 }
 END_TEST
 
+/*
+ * The qdisc we made, but another tool added a filter to it since (here a u32 filter with
+ * `tc`, on the other hook): detach removes our filter and keeps the qdisc with theirs.
+ */
+START_TEST(tc_netlink_keeps_its_qdisc_when_others_filter)
+{
+	struct rb_attach_opts ao = { .sz = sizeof(ao), .ifname = "va", .tc_netlink = true };
+	struct rb_error e = { 0 };
+	struct loaded_obj o;
+	int r, idx;
+
+	net_setup();
+	idx = (int)if_nametoindex("va");
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 0);
+	test_load(&o, "tcx_count.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 1); /* ours */
+	sh("tc filter add dev va egress protocol all prio 7 u32 match u32 0 0");
+	ck_assert_int_gt(nl_tc_count_all_filters(idx, true, &e), 0);
+	rb_loaded_detach(o.l);
+	ck_assert_int_eq(nl_tc_count_filters(idx, false, &e), 0);
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 1);
+	ck_assert_int_gt(nl_tc_count_all_filters(idx, true, &e), 0);
+	sh("tc filter show dev va egress | grep -q 'u32 chain 0 fh 800::800'");
+	test_unload(&o);
+	/* with theirs gone, our next attach-detach cycle takes the qdisc it made */
+	sh("tc qdisc del dev va clsact");
+	test_load(&o, "tcx_count.bpf.o");
+	r = rb_loaded_attach_opts(o.l, &ao, &e);
+	ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+	rb_loaded_detach(o.l);
+	ck_assert_int_eq(nl_tc_has_clsact(idx, &e), 0);
+	test_unload(&o);
+	net_teardown();
+}
+END_TEST
+
 /* A classic "tc" section's direction comes from the target: IFNAME:egress. */
 START_TEST(tc_netlink_direction_from_target)
 {
@@ -809,6 +847,7 @@ int main(void)
 	tcase_add_test(t, tcx_ingress_counts);
 	tcase_add_test(t, tc_netlink_ingress_counts);
 	tcase_add_test(t, tc_netlink_keeps_a_qdisc_it_did_not_make);
+	tcase_add_test(t, tc_netlink_keeps_its_qdisc_when_others_filter);
 	tcase_add_test(t, tc_netlink_direction_from_target);
 	tcase_add_test(t, sk_lookup_counts_on_the_netns);
 	tcase_add_test(t, sockmap_programs_see_the_data);

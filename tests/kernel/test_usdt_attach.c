@@ -28,6 +28,7 @@ unsigned short rbu_twice_semaphore __attribute__((unused, section(".probes")));
 unsigned short rbu_sib_semaphore __attribute__((unused, section(".probes")));
 unsigned short rbu_sib_int_semaphore __attribute__((unused, section(".probes")));
 unsigned short rbu_regs_semaphore __attribute__((unused, section(".probes")));
+unsigned short rbu_global_semaphore __attribute__((unused, section(".probes")));
 
 __attribute__((noinline)) static void fire_args(long x, long y)
 {
@@ -69,6 +70,17 @@ __attribute__((noinline)) static void fire_regs(unsigned long a, unsigned long b
 			 :
 			 : "r"(a), "r"(b)
 			 : "rax", "r8", "memory");
+}
+
+/* gcc names a global and a function's static by symbol: "-8@rbu_global(%rip)" */
+long rbu_global;
+
+__attribute__((noinline)) static void fire_global(long v)
+{
+	static int rbu_local = -3;
+
+	STAP_PROBE3(rbu, global, rbu_global, rbu_local, v);
+	__asm__ volatile("" : "+m"(rbu_local) : : "memory"); /* not a constant to gcc */
 }
 
 struct usdt_seen {
@@ -293,6 +305,48 @@ START_TEST(usdt_register_widths)
 }
 END_TEST
 
+/* Variables named by symbol relative to %rip, in this PIE executable: with and without --pid. */
+START_TEST(usdt_rip_relative_variables)
+{
+	char self[PATH_MAX], t[PATH_MAX + 64];
+	const char *targets[1] = {t};
+	struct rb_attach_opts ao = {.sz = sizeof(ao), .targets = targets, .target_cnt = 1};
+	struct rb_error e = {0};
+	struct usdt_seen s;
+	struct usdt_probe *p = NULL;
+	struct loaded_obj o;
+	uint32_t zero = 0;
+	size_t n = 0;
+	int r;
+
+	test_self_exe(self, sizeof(self));
+	ck_assert_msg(!usdt_find(self, "rbu", "global", &p, &n, &e), "%s", e.msg);
+	ck_assert_msg(strstr(p[0].args_str, "@rbu_global(%rip)") &&
+			      strstr(p[0].args_str, "@rbu_local.0(%rip)"),
+		      "gcc did not name the variables: '%s'", p[0].args_str);
+	free(p);
+	snprintf(t, sizeof(t), "on_args=%s:rbu:global", self);
+	for (int with_pid = 0; with_pid < 2; with_pid++) {
+		ao.pid = with_pid ? (int)getpid() : 0;
+		test_load(&o, "usdt_args.bpf.o");
+		r = rb_loaded_attach_opts(o.l, &ao, &e);
+		ck_assert_msg(r == 1, "attached %d: %s", r, e.msg);
+		rbu_global = 4242;
+		fire_global(1);
+		rbu_global = -77;
+		fire_global(2);
+		ck_assert_int_eq(sys_map_lookup_elem(test_map_fd(o.l, "seen"), &zero, &s, 0), 0);
+		ck_assert_uint_eq(s.hits, 2);
+		ck_assert_int_eq(s.arg_cnt, 3);
+		ck_assert_int_eq(s.args[0], -77);
+		ck_assert_int_eq(s.args[1], -3);
+		ck_assert_int_eq(s.args[2], 2);
+		rb_loaded_detach(o.l);
+		test_unload(&o);
+	}
+}
+END_TEST
+
 /* The installed usdt.bpf.h's layout has no SIB kind: the attach says so, nothing attaches. */
 START_TEST(usdt_sib_refused_by_old_layout)
 {
@@ -330,6 +384,7 @@ int main(void)
 	tcase_add_test(tc, usdt_sib_arguments);
 	tcase_add_test(tc, usdt_register_widths);
 	tcase_add_test(tc, usdt_sib_refused_by_old_layout);
+	tcase_add_test(tc, usdt_rip_relative_variables);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

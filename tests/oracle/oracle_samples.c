@@ -1435,6 +1435,9 @@ static int t_struct_ops_cc(struct run *r)
 	}
 	okf(r, "libbpf %s does not know SEC(\".struct_ops.link\"): load fails (%d)",
 	    libbpf_version_string(), err);
+	return 1;
+}
+
 /* An array element indexed at run time: gcc -O2 says "-8@(%rdi,%rsi,8)" in the note. */
 __attribute__((noinline)) void oracle_usdt_sib(long *arr, long i)
 {

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* rb_btf_log_analyze: the type, member and words of a refused BPF_BTF_LOAD's log. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "rawbpf.h"
@@ -126,6 +129,60 @@ START_TEST(empty_and_hostile)
 }
 END_TEST
 
+/*
+ * A log with no NUL at len, its last byte the last of a page whose next page is
+ * inaccessible: any read past len faults (a guard that works where ASan's interceptors do
+ * not look, e.g. the byte strtoul stops at).
+ */
+static int analyze_unterminated(const char *text, struct rb_btf_log_report *r)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t len = strlen(text);
+	char *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *buf;
+	int ret;
+
+	ck_assert_ptr_ne(map, MAP_FAILED);
+	ck_assert_int_eq(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
+	ck_assert_uint_le(len, (size_t)pg);
+	buf = map + pg - len;
+	memcpy(buf, text, len);
+	ret = rb_btf_log_analyze(buf, len, r);
+	munmap(map, (size_t)pg * 2);
+	return ret;
+}
+
+START_TEST(not_terminated_at_len)
+{
+	struct rb_btf_log_report r;
+
+	/* the id's digits run to the end of the buffer */
+	ck_assert_int_eq(analyze_unterminated("[1] PTR (anon) type_id=3\n[12345", &r), 0);
+	ck_assert_uint_eq(r.type_id, 0);
+	ck_assert_str_eq(r.message, "[12345");
+	ck_assert_int_eq(analyze_unterminated("[7", &r), 0);
+	ck_assert_str_eq(r.message, "[7");
+	ck_assert_int_eq(analyze_unterminated("[", &r), 0);
+	ck_assert_int_eq(analyze_unterminated("[7]", &r), 0);
+	ck_assert_uint_eq(r.type_id, 0);
+	ck_assert_int_eq(analyze_unterminated("[7] PTR", &r), 0);
+	ck_assert_uint_eq(r.type_id, 0);
+	ck_assert_int_eq(analyze_unterminated("[7] PTR (anon) type_id=99 Invalid type_id", &r), 0);
+	ck_assert_uint_eq(r.type_id, 7);
+	ck_assert_str_eq(r.message, "Invalid type_id");
+	ck_assert_int_eq(analyze_unterminated("[4] STRUCT s size=8 vlen=1\n\tm type_id=1 "
+					      "bits_offset=0 Invalid member",
+					      &r),
+			 0);
+	ck_assert_uint_eq(r.type_id, 4);
+	ck_assert_str_eq(r.member, "m");
+	ck_assert_str_eq(r.message, "Invalid member");
+	ck_assert_int_eq(analyze_unterminated("\t", &r), -ENOENT);
+	ck_assert_int_eq(analyze_unterminated("\tm", &r), 0);
+	ck_assert_str_eq(r.member, "m");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("btf_log");
@@ -136,6 +193,7 @@ int main(void)
 	tcase_add_test(tc, details_that_are_not_key_value);
 	tcase_add_test(tc, header_complaint);
 	tcase_add_test(tc, empty_and_hostile);
+	tcase_add_test(tc, not_terminated_at_len);
 	suite_add_tcase(s, tc);
 	return test_run_suite(s);
 }

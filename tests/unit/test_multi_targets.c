@@ -130,6 +130,27 @@ START_TEST(uprobe_glob_over_a_binary)
 }
 END_TEST
 
+/* ifunc symbols (STT_GNU_IFUNC) name resolvers, run once at binding: a glob leaves them out. */
+START_TEST(uprobe_glob_leaves_out_ifuncs)
+{
+	char bin[512];
+	struct multi_funcs f;
+	struct rb_error e = {0};
+
+	testbin_path(bin, sizeof(bin), "ifunc");
+	ck_assert_int_eq(testbin_sh("readelf -sW ifunc | grep -q 'IFUNC .* rb_glob_ifunc$'"), 0);
+	ck_assert_msg(!multi_uprobe_funcs(bin, "rb_glob_*", &f, &e), "%s", e.msg);
+	ck_assert_uint_eq(f.cnt, 1);
+	ck_assert_str_eq(f.names[0], "rb_glob_plain");
+	multi_funcs_free(&f);
+	ck_assert_int_eq(multi_uprobe_funcs(bin, "rb_glob_if*", &f, &e), -ENOENT);
+	ck_assert_msg(strstr(e.msg, "no function matching 'rb_glob_if*' in the symbol tables of ") &&
+			      strstr(e.msg, " (.symtab, .dynsym); ifunc symbols are resolvers that "
+					    "run once at binding and are left out"),
+		      "%s", e.msg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("multi_targets");
@@ -143,11 +164,22 @@ int main(void)
 		fprintf(stderr, "building the test binary failed\n");
 		return 1;
 	}
+	testbin_write("ifunc.c",
+		      "static int impl(void) { return 1; }\n"
+		      "static int (*resolve_it(void))(void) { return impl; }\n"
+		      "int rb_glob_ifunc(void) __attribute__((ifunc(\"resolve_it\")));\n"
+		      "__attribute__((noinline)) int rb_glob_plain(void) { return 2; }\n"
+		      "int main(void) { return rb_glob_ifunc() + rb_glob_plain(); }\n");
+	if (testbin_sh("gcc -O2 -g0 -rdynamic -o ifunc ifunc.c")) {
+		fprintf(stderr, "building the ifunc test binary failed\n");
+		return 1;
+	}
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, kprobe_glob_over_filter_functions);
 	tcase_add_test(tc, kprobe_glob_falls_back_to_kallsyms);
 	tcase_add_test(tc, kprobe_glob_matching_nothing);
 	tcase_add_test(tc, uprobe_glob_over_a_binary);
+	tcase_add_test(tc, uprobe_glob_leaves_out_ifuncs);
 	suite_add_tcase(s, tc);
 	ret = test_run_suite(s);
 	testbin_cleanup();

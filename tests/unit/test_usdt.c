@@ -102,6 +102,10 @@ START_TEST(args_register_widths_and_memory_forms)
 		{"2@0x10(%r9,%r10)", USDT_ARG_SIB, 2, false, false, 64, 56, 16, 1},
 		{"8@(,%rax,8)", USDT_ARG_SIB, 8, false, false, -1, 80, 0, 8},
 		{"4@-8(,%rdx,2)", USDT_ARG_SIB, 4, false, false, -1, 96, -8, 2},
+		/* a variable: memory at %rip + (its address - the probe's), resolved later */
+		{"-8@counter(%rip)", USDT_ARG_REG_DEREF, 8, true, false, 128, -1, 0, 0},
+		{"4@counter.1+12(%rip)", USDT_ARG_REG_DEREF, 4, false, false, 128, -1, 12, 0},
+		{"2@_x$y-0x10(%rip)", USDT_ARG_REG_DEREF, 2, false, false, 128, -1, -16, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -131,9 +135,14 @@ START_TEST(args_errors)
 	struct usdt_arg a[USDT_MAX_ARGS];
 	struct rb_error e = {0};
 
-	ck_assert_int_eq(usdt_parse_args("4@%eax 8@counter(%rip)", a, USDT_MAX_ARGS, &e), -EINVAL);
-	ck_assert_str_eq(e.msg, "USDT argument 2 '8@counter(%rip)' is not a form rawbpf reads "
-				"(N@%reg, N@$imm, N@disp(%reg), N@disp(%base,%index,scale))");
+	ck_assert_int_eq(usdt_parse_args("4@%eax 8@%xmm0", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "USDT argument 2 '8@%xmm0' is not a form rawbpf reads (N@%reg, "
+				"N@$imm, N@disp(%reg), N@disp(%base,%index,scale), N@symbol(%rip))");
+	/* a symbol is only read relative to %rip; a symbol's name is letters, digits, _ . $ */
+	ck_assert_int_eq(usdt_parse_args("8@counter(%rax)", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("8@counter+(%rip)", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("8@count-er(%rip)", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("8@counter(%rip", a, USDT_MAX_ARGS, &e), -EINVAL);
 	ck_assert_int_eq(usdt_parse_args("3@%eax", a, USDT_MAX_ARGS, &e), -EINVAL);
 	ck_assert_int_eq(usdt_parse_args("4@%xyz", a, USDT_MAX_ARGS, &e), -EINVAL);
 	ck_assert_int_eq(usdt_parse_args("4@(%rax,%rbx,3)", a, USDT_MAX_ARGS, &e), -EINVAL);
@@ -229,9 +238,63 @@ START_TEST(unreadable_probe_spares_the_others)
 	p = NULL;
 	ck_assert_int_eq(usdt_find(path, "rbtest", "bad", &p, &n, &e), -EINVAL);
 	ck_assert_ptr_null(p);
-	snprintf(want, sizeof(want), "%s: USDT rbtest:bad: USDT argument 1 '-8@counter(%%rip)' is "
+	snprintf(want, sizeof(want), "%s: USDT rbtest:bad: USDT argument 1 '-8@16(%%rip)' is "
 		 "not a form rawbpf reads", path);
 	ck_assert_msg(!strncmp(e.msg, want, strlen(want)), "%s", e.msg);
+}
+END_TEST
+
+/* The address of symbol name in the binary at path, as nm prints it (another route). */
+static uint64_t nm_address(const char *path, const char *name)
+{
+	char cmd[700], line[256];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "nm %s | awk '$3 == \"%s\" {print $1}'", path, name);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	if (fgets(line, sizeof(line), f))
+		v = strtoull(line, NULL, 16);
+	pclose(f);
+	ck_assert_msg(v, "nm found no %s in %s", name, path);
+	return v;
+}
+
+/*
+ * gcc's "-8@counter(%rip)" for a global (and "counter2.0" for a function's static): memory at
+ * %rip plus the symbol's distance from the probe; where the symbol table is gone, the probe
+ * is refused saying so.
+ */
+START_TEST(rip_relative_symbols)
+{
+	struct usdt_probe *p = NULL;
+	struct rb_error e = {0};
+	char path[512];
+	size_t n = 0;
+
+	testbin_path(path, sizeof(path), "mixed");
+	ck_assert_msg(!usdt_find(path, "rbtest", "global", &p, &n, &e), "%s", e.msg);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_msg(strstr(p[0].args_str, "(%rip)"), "%s", p[0].args_str);
+	ck_assert_int_eq(p[0].nargs, 2);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(p[0].args[i].kind, USDT_ARG_REG_DEREF);
+		ck_assert_int_eq(p[0].args[i].reg_off, 128);
+		ck_assert_str_eq(p[0].args[i].sym, "");
+	}
+	ck_assert_int_eq(p[0].args[0].val_off, (int64_t)(nm_address(path, "counter") - p[0].addr));
+	ck_assert_int_eq(p[0].args[1].val_off,
+			 (int64_t)(nm_address(path, "counter2.0") - p[0].addr));
+	free(p);
+	p = NULL;
+	ck_assert_int_eq(testbin_sh("strip -o mixed_stripped mixed"), 0);
+	testbin_path(path, sizeof(path), "mixed_stripped");
+	ck_assert_int_eq(usdt_find(path, "rbtest", "global", &p, &n, &e), -ENOENT);
+	ck_assert_msg(strstr(e.msg, "USDT rbtest:global: argument 1 is at symbol 'counter', which "
+				    "is in neither .symtab nor .dynsym (stripped?)"),
+		      "%s", e.msg);
+	ck_assert_ptr_null(p);
 }
 END_TEST
 
@@ -657,10 +720,13 @@ int main(void)
 	must(testbin_sh("gcc -O2 -g0 -o target_pie target.c"), "gcc (PIE)");
 	must(testbin_sh("gcc -O2 -g0 -no-pie -o target_nopie target.c"), "gcc -no-pie");
 	must(testbin_sh("gcc -O2 -o plain plain.c"), "gcc plain");
-	/* gcc spells a global argument 'N@counter(%rip)', a form rawbpf does not read */
+	/* gcc spells a global argument 'N@counter(%rip)'; '-8@16(%rip)' is written by hand */
 	testbin_write("mixed.c", "#include <sys/sdt.h>\nlong counter;\n"
-				 "int main(int argc, char **argv) { (void)argv;\n"
-				 "DTRACE_PROBE1(rbtest, good, argc); DTRACE_PROBE1(rbtest, bad, counter);\n"
+				 "int main(int argc, char **argv) { static long counter2 = 5;\n"
+				 "(void)argv; counter2 += argc;\n"
+				 "DTRACE_PROBE1(rbtest, good, argc);\n"
+				 "DTRACE_PROBE2(rbtest, global, counter, counter2);\n"
+				 "__asm__ volatile(STAP_PROBE_ASM(rbtest, bad, -8@16(%rip)));\n"
 				 "return 0; }\n");
 	must(testbin_sh("gcc -O2 -g0 -o mixed mixed.c"), "gcc mixed");
 	tcase_set_timeout(tc, 60);
@@ -669,6 +735,7 @@ int main(void)
 	tcase_add_test(tc, notes_of_a_built_program);
 	tcase_add_test(tc, missing_probe_and_no_notes);
 	tcase_add_test(tc, unreadable_probe_spares_the_others);
+	tcase_add_test(tc, rip_relative_symbols);
 	tcase_add_test(tc, corrupted_notes);
 	tcase_add_test(tc, args_register_widths_and_memory_forms);
 	tcase_add_test(tc, spec_encoding_legacy_layout);
