@@ -161,11 +161,13 @@ start "$S/hello.bpf.o" --duration 3
 for _ in 1 2 3; do sh -c 'echo $$' >>"$T/pids"; done
 finish
 lines_ok hello
+# (the task name is not checked: trace_pipe takes it from a small pid-to-comm cache when it
+# prints, so on a busy machine it can be "<...>" or another process's name)
 for p in $(cat "$T/pids"); do
 	has ".type == \"printk\" and (.line | endswith(\"hello from pid $p\")) and
-	     .task == \"sh\" and .pid == $p and .message == \"hello from pid $p\" and
+	     (.task | type) == \"string\" and .pid == $p and .message == \"hello from pid $p\" and
 	     (.cpu | type) == \"number\" and (.timestamp | type) == \"number\"" \
-		"hello: no printk line of pid $p (task sh, its pid, the message)"
+		"hello: no printk line of pid $p (a task, its pid, the message)"
 done
 # (--print-limit 0: every entry; other processes on a busy machine call getpid too)
 start "$S/counter.bpf.o" --duration 2 --print-limit 0
