@@ -976,7 +976,9 @@ RB_API void rb_trace_pipe_close(struct rb_trace_pipe *tp);
  * the struct of the object's BTF it is decoded with (0: none, shown as bytes): the one
  * named by event_type, else the only named struct whose size fits the record (a perf
  * buffer pads records to 8 bytes after its 4-byte size field). text is that decoding, one
- * line of compact JSON (NULL without a type, or when decoding failed: format_err says why).
+ * line of compact JSON (NULL without a type, or when decoding failed: format_err says why),
+ * in bpftool's style, or the RB_DUMP_JSON_DATA style when the reader's opts ask json_data
+ * (then a struct ending in a flexible array is decoded over the whole record).
  */
 struct rb_event {
 	const char *map;	 /* the map's name */

@@ -19,6 +19,11 @@ const char *attach_override(const struct rb_attach_opts *o, const char *prog);
  * type: "fentry", "fexit", "fmod_ret", "tp_btf", "lsm", "lsm_cgroup" ("tracing" otherwise).
  */
 const char *attach_btf_kind(const struct obj_prog *p);
+/*
+ * Its target as the section names it: the BTF name looked up without the prefix the kind
+ * adds ("file_open" for bpf_lsm_file_open, "sys_enter" for btf_trace_sys_enter).
+ */
+const char *attach_btf_shown_name(const struct obj_prog *p);
 
 int attach_probe(struct loaded_prog *lp, const struct obj_prog *p, const struct rb_attach_opts *o,
 		 struct rb_error *e);

@@ -50,6 +50,15 @@ const char *attach_btf_kind(const struct obj_prog *p)
 	}
 }
 
+const char *attach_btf_shown_name(const struct obj_prog *p)
+{
+	const char *n = p->attach.btf_name ? p->attach.btf_name : "";
+	const char *pre = p->def ? p->def->btf_prefix : NULL;
+	size_t len = pre ? strlen(pre) : 0;
+
+	return len && !strncmp(n, pre, len) && n[len] ? n + len : n;
+}
+
 /* A missing tracepoint: add the close ones tracefs has to the error. */
 static void tracepoint_hint(const char *category, const char *name, struct rb_error *err)
 {
@@ -113,7 +122,7 @@ static int attach_one(struct rb_loaded *l, struct loaded_prog *lp, const struct 
 			break;
 		if (p->attach_type == BPF_TRACE_ITER)
 			return attach_iter(lp, p, err); /* read with rb_loaded_iter_open */
-		att_set_target(lp, attach_btf_kind(p), a->btf_name ? a->btf_name : "");
+		att_set_target(lp, attach_btf_kind(p), attach_btf_shown_name(p));
 		if (!(s = sys_slot(lp, err)))
 			return -ENOMEM;
 		return sys_attach_tracing(lp->fd, (uint32_t)p->attach_type, 0, s, err);

@@ -88,8 +88,8 @@ while read -r obj; do
 	key=$(key_of "$obj")
 	# Maps sized by their tool at run time (max_entries 0): the size rawbpf asks for, as a
 	# user would give it, until the object loads (a few maps at most).
-	sizes=""
-	for _ in 1 2; do
+	sizes="" retried=""
+	for _ in 1 2 3; do
 			# a bpffs of its own: maps the object pins by name (as libbpf does) die with it
 		# shellcheck disable=SC2086,SC2016
 		unshare -m --propagation private sh -c '
@@ -103,6 +103,13 @@ while read -r obj; do
 			exit $rc' sh "$obj" "$RAWBPF" "$tmp" $sizes </dev/null
 		rc=$?
 		[ $rc -ne 3 ] || { echo "SKIP: cannot mount a private bpffs"; exit 77; }
+		# over the time limit: once more, to tell a hang from a host too busy (a load
+		# takes about a second; 30 s were seen with qemu guests running beside)
+		if [ $rc -eq 124 ] && [ -z "${retried:-}" ]; then
+			echo "note: $key: over 30 s, tried again"
+			retried=1
+			continue
+		fi
 		[ -s "$tmp/pins" ] && pinned=$((pinned + $(wc -l <"$tmp/pins")))
 		grep -q '^loaded ' "$tmp/out" && break
 		grep -q 'give a size with --map ' "$tmp/err" || break
@@ -198,11 +205,17 @@ done <"$tmp/objs"
 end=$(date +%s)
 [ -z "${ATTACH_GOT:-}" ] || { cp "$tmp/got" "$ATTACH_GOT"; cp "$tmp/classes" "$ATTACH_GOT.classes"; }
 
-# Nothing a run made may outlive it.
-bpftool prog list -j 2>/dev/null | jq -r '.[].id' | sed 's/^/prog /' >"$tmp/live"
-bpftool map list -j 2>/dev/null | jq -r '.[].id' | sed 's/^/map /' >>"$tmp/live"
-awk 'NR == FNR { live[$1 " " $2] = 1; next } live[$1 " " $2] { print $3 ": " $1 " id " $2 }' \
-	"$tmp/live" "$tmp/ids" >"$tmp/leaks"
+# Nothing a run made may outlive it. The kernel frees some objects a while after their last
+# fd closes (a struct_ops map unregisters after an RCU grace period: seconds on a busy host),
+# so ids still there are looked at again for up to 30 s.
+for _ in $(seq 15); do
+	bpftool prog list -j 2>/dev/null | jq -r '.[].id' | sed 's/^/prog /' >"$tmp/live"
+	bpftool map list -j 2>/dev/null | jq -r '.[].id' | sed 's/^/map /' >>"$tmp/live"
+	awk 'NR == FNR { live[$1 " " $2] = 1; next }
+		live[$1 " " $2] { print $3 ": " $1 " id " $2 }' "$tmp/live" "$tmp/ids" >"$tmp/leaks"
+	[ -s "$tmp/leaks" ] || break
+	sleep 2
+done
 while IFS= read -r r; do fail "$r outlived its run"; done <"$tmp/leaks"
 
 # Listed objects the sweep did not see (the corpus changed?)

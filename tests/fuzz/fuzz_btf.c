@@ -5,13 +5,15 @@
  * against that BTF). When the length does not fit, the whole input is tried as BTF.
  * Every parsed type is then walked: resolvers, lookups, the raw and JSON dumps; every
  * CO-RE record of the .BTF.ext goes through the CO-RE engine with the same BTF as target
- * (and the patcher, on a scratch instruction of each class).
+ * (and the patcher, on a scratch instruction of each class). The first types also format
+ * a value (the input's own bytes) in each style: bpftool's text and JSON, and the data style.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "btf/btf.h"
 #include "btf/dump.h"
+#include "btf/format.h"
 #include "relo/core.h"
 #include "util/strbuf.h"
 
@@ -36,6 +38,29 @@ static void walk(const struct btf *btf)
 		btf_dump_raw_type(btf, id, id & 1, &sb);
 	}
 	btf_find(btf, "task_struct", -1);
+	sb_free(&sb);
+}
+
+/* Bounded: each value may have up to FMT_MAX_ITEMS items. */
+#define FORMAT_TYPES 64
+#define FORMAT_BYTES 512
+
+static void format_some(const struct btf *btf, const uint8_t *val, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (len > FORMAT_BYTES)
+		len = FORMAT_BYTES;
+	for (uint32_t id = 0; id < btf_nr_ids(btf) && id < FORMAT_TYPES; id++)
+		for (int style = 0; style < 3; style++) {
+			struct fmt_out o;
+			struct rb_error err;
+
+			sb_reset(&sb);
+			fmt_init(&o, &sb, style == 0);
+			o.data = style == 2;
+			btf_format_value(&o, btf, id, val, len, &err);
+		}
 	sb_free(&sb);
 }
 
@@ -94,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(&n, data, 4);
 		if (n <= size - 4 && !btf_parse(data + 4, n, NULL, "fuzz", &btf, &err)) {
 			walk(btf);
+			format_some(btf, data + 4 + n, size - 4 - n);
 			if (!btf_ext_parse(data + 4 + n, size - 4 - n, btf, "fuzz", &ext, &err)) {
 				walk_ext(btf, ext);
 				btf_ext_free(ext);
@@ -106,6 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct btf *split = NULL;
 
 		walk(btf);
+		format_some(btf, data, size);
 		/* The same bytes once more as split BTF on top of themselves. */
 		if (!btf_parse(data, size, btf, "fuzz", &split, &err)) {
 			walk(split);

@@ -3,20 +3,22 @@
 # flushed as written), read here with jq. The load document comes first; then what the
 # programs produce while the test triggers them: ring buffer and perf buffer records decoded
 # field by field (this test's own pid, comm "sh", filename "/bin/true"; the perf buffer's
-# CPU), undecoded records as hex, bpf_printk lines, an iterator's output (listing this
-# shell), a syscall program's return value and context; then the maps with their entries
-# (a getpid counter keyed by pids the test knows). --duration and SIGINT both end the stream
-# with complete lines, and `| jq -c .` reads it live.
+# CPU; every kind of value, exactly), records the kernel dropped ("lost", with rawbpf stopped
+# while a perf ring overflows), undecoded records as hex, bpf_printk lines, an iterator's
+# output (listing this shell), a syscall program's return value and context; then the maps
+# with their entries (a getpid counter keyed by pids the test knows). --duration and SIGINT
+# both end the stream with complete lines, and `| jq -c .` reads it live.
 RAWBPF=${RAWBPF:-build/rawbpf}
 BUILD=${BUILD:-build}
 S=$BUILD/samples
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root for bpf(2)"; exit 77; }
 command -v jq >/dev/null || { echo "SKIP: jq is not installed (scripts/deps.sh installs it)"; exit 77; }
+command -v taskset >/dev/null || { echo "SKIP: taskset (util-linux) is not installed"; exit 77; }
 T=$(mktemp -d)
 OUT=$T/out ERR=$T/err
 RPID=
 cleanup() {
-	[ -n "$RPID" ] && kill "$RPID" 2>/dev/null
+	[ -n "$RPID" ] && kill "$RPID" 2>/dev/null && kill -CONT "$RPID" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -113,6 +115,34 @@ has ".type == \"record\" and .struct == \"kinds\" and .size == 124 and .fields =
 	\"text\": \"a\\\"b\\\\\\t\\u0001\\ufffd\", \"comm\": \"sh\", \"n\": 4, \"tail\": \"xyz\"}" \
 	"kinds_ring: the record of pid $pid is not decoded exactly"
 grep -qF '"text":"a\"b\\\t\u0001\ufffd"' "$OUT" || fail "kinds_ring: the text's escapes as written"
+
+# 2c. lost records: with rawbpf stopped (SIGSTOP), 20000 execve() calls that fail at once
+# overflow a CPU's perf ring; once it runs again, "lost" lines count what the kernel dropped,
+# and they add up to the summary's count
+start "$S/perfbuf.bpf.o" --duration 8
+kill -STOP "$RPID"
+python3 -c '
+import os
+for i in range(20000):
+    try:
+        os.execv("/nonexistent/rawbpf-json-test", ["x"])
+    except OSError:
+        pass' || { kill -CONT "$RPID"; fail "python"; }
+kill -CONT "$RPID"
+# the kernel writes its "lost" record into a ring at that CPU's next sample, once there is
+# room again: an execve on every CPU after rawbpf has drained the rings
+sleep 1
+for _ in 1 2 3; do
+	for c in $(seq 0 $(($(nproc) - 1))); do taskset -c "$c" /bin/true; done
+	sleep 0.2
+done
+finish
+lines_ok perfbuf-lost
+has '.type == "lost" and .map == "events" and (.cpu | type) == "number" and .count > 0' \
+	"perfbuf: no lost line after the ring overflowed"
+jq -e -s '([.[] | select(.type == "lost") | .count] | add) ==
+	  (.[] | select(.type == "summary") | .lost)' "$OUT" >/dev/null ||
+	fail "perfbuf: the lost lines do not add up to the summary"
 
 # 3. a record no struct describes: hex, little-endian pid first
 start "$S/events/raw_ring.bpf.o" --duration 2

@@ -24,13 +24,19 @@ grep -q "^rawbpf: $OBJ: map 'stackmap' has max_entries 0 (its user space would s
 grep -q "^rawbpf: $OBJ: map 'stackmap' (stack_trace) has value_size 0 (its user space would size it: 8 bytes a frame, 127 frames by default): give a size with --map stackmap.value_size=N\$" "$ERR" ||
 	fail "no value_size sentence"
 
-"$RAWBPF" load "$OBJ" --duration 3 --map stackmap.max_entries=64 \
+"$RAWBPF" load "$OBJ" --duration 60 --map stackmap.max_entries=64 \
 	--map stackmap.value_size=1016 >"$OUT" 2>"$ERR" &
 LOADER=$!
-sleep 1.5
+for _ in $(seq 300); do
+	grep -q '^running for' "$OUT" && break
+	kill -0 "$LOADER" 2>/dev/null || break
+	sleep 0.1
+done
+grep -q '^running for' "$OUT" || fail "load with both sizes did not run"
 python3 -c '
 import os
 for i in range(20): os.getpid()' || fail "python"
+kill -INT "$LOADER"
 wait "$LOADER" || fail "load with both sizes exited $?"
 LOADER=
 grep -q "^  program user_stack .* attached: tracepoint syscalls/sys_enter_getpid" "$OUT" ||

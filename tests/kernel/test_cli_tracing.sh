@@ -184,13 +184,14 @@ c_ksyscall() {
 
 c_fentry() {
 	start "$S/fentry.bpf.o" || return
-	unlink_counters fentry.bss "(fentry|tracing) do_unlinkat" "(fexit|tracing) do_unlinkat"
+	unlink_counters fentry.bss "fentry do_unlinkat" "fexit do_unlinkat"
 }
 
 c_fmod_ret() {
 	echo secret >"$T/rawbpf-deny-me"
 	echo open >"$T/rawbpf-allow"
 	start "$S/fmod_ret.bpf.o" || return
+	attached deny_open "fmod_ret security_file_open"
 	for i in 1 2 3; do
 		cat "$T/rawbpf-deny-me" >/dev/null 2>"$T/cat.err" && fail "open was not refused"
 		grep -q "Operation not permitted" "$T/cat.err" || fail "not EPERM: $(cat "$T/cat.err")"
@@ -205,6 +206,7 @@ c_fmod_ret() {
 
 c_lsm() {
 	start "$S/lsm.bpf.o" || return
+	attached count_open "lsm file_open"
 	for i in $(seq 5); do
 		cat "$T/out" >/dev/null
 	done

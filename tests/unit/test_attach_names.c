@@ -1,7 +1,8 @@
 /*
  * The word a BTF-targeted program's attach target line starts with comes from its expected
  * attach type: the fentry and fexit programs of samples/fentry.bpf.o on one function are
- * "fentry do_unlinkat" and "fexit do_unlinkat", not both "tracing do_unlinkat".
+ * "fentry do_unlinkat" and "fexit do_unlinkat", not both "tracing do_unlinkat"; the name is
+ * the section's ("lsm file_open", not the bpf_lsm_file_open looked up in BTF).
  */
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -11,8 +12,9 @@
 #include "loader/object.h"
 #include "testlib.h"
 
-/* The attach kind word of program name in build/samples/file. */
-static void expect_kind(const char *file, const char *name, const char *want)
+/* The attach kind word and shown target of program name in build/samples/file. */
+static void expect_kind(const char *file, const char *name, const char *want,
+			const char *want_target)
 {
 	char path[512];
 	struct rb_object *obj = NULL;
@@ -25,6 +27,7 @@ static void expect_kind(const char *file, const char *name, const char *want)
 		if (strcmp(obj->progs[i].name, name))
 			continue;
 		ck_assert_str_eq(attach_btf_kind(&obj->progs[i]), want);
+		ck_assert_str_eq(attach_btf_shown_name(&obj->progs[i]), want_target);
 		seen = true;
 	}
 	rb_object_close(obj);
@@ -33,11 +36,11 @@ static void expect_kind(const char *file, const char *name, const char *want)
 
 START_TEST(kind_from_expected_attach_type)
 {
-	expect_kind("fentry.bpf.o", "unlink_entry", "fentry");
-	expect_kind("fentry.bpf.o", "unlink_exit", "fexit");
-	expect_kind("fmod_ret.bpf.o", "deny_open", "fmod_ret");
-	expect_kind("lsm.bpf.o", "count_open", "lsm");
-	expect_kind("callbacks.bpf.o", "arm_timer", "tp_btf");
+	expect_kind("fentry.bpf.o", "unlink_entry", "fentry", "do_unlinkat");
+	expect_kind("fentry.bpf.o", "unlink_exit", "fexit", "do_unlinkat");
+	expect_kind("fmod_ret.bpf.o", "deny_open", "fmod_ret", "security_file_open");
+	expect_kind("lsm.bpf.o", "count_open", "lsm", "file_open");
+	expect_kind("callbacks.bpf.o", "arm_timer", "tp_btf", "sys_enter");
 }
 END_TEST
 
