@@ -144,7 +144,7 @@ int att_pin_name(const struct loaded_prog *lp, size_t i, const char *prog, char 
 	else if (lp->atts[i].cpu >= 0)
 		snprintf(buf, len, "%s_cpu%d", prog, lp->atts[i].cpu);
 	else
-		return -1;
+		snprintf(buf, len, "%s_site%zu", prog, i); /* USDT sites, per-function uprobes */
 	return 0;
 }
 

@@ -66,8 +66,9 @@ int att_link_fd(const struct attachment *a);
 int att_pin_fd(const struct attachment *a);
 /*
  * The name a pinned attachment i of lp gets under links/: the first is "<prog>", a
- * perf_event program's other CPUs "<prog>_cpuN". 0, or -1 when record i is not pinned (one
- * of several probes after the first: those end with the process, as before).
+ * perf_event program's other CPUs "<prog>_cpuN", the other probes of a program attached at
+ * several places (USDT sites, per-function uprobes) "<prog>_siteN". 0, or -1 when there is
+ * no record i.
  */
 int att_pin_name(const struct loaded_prog *lp, size_t i, const char *prog, char *buf, size_t len);
 /*

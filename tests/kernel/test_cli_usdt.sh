@@ -13,9 +13,11 @@ echo "#include <sys/sdt.h>" | gcc -E - >/dev/null 2>&1 ||
 	{ echo "SKIP: needs sys/sdt.h (systemtap-sdt-dev)"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
 DIR=$(mktemp -d) LOADER= PROG=
+PIN=/sys/fs/bpf/rawbpf_usdt_pin_test_$$
 cleanup() {
 	[ -n "$LOADER" ] && kill "$LOADER" 2>/dev/null
 	[ -n "$PROG" ] && kill "$PROG" 2>/dev/null
+	[ -e "$PIN" ] && "$RAWBPF" unpin "$PIN" >/dev/null 2>&1
 	rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -76,4 +78,35 @@ for line in open(sys.argv[1]):
         sys.exit(0)
 sys.exit("no entry 0 of map seen in the printed map")
 PY
+
+# --pin keeps every site: a probe at two places pins links/on_args and links/on_args_site1,
+# and after the loader has gone both still count (the pinned map shows 2 hits, from i = 1
+# and i = 2).
+cat >"$DIR/two.c" <<'C'
+#include <sys/sdt.h>
+__attribute__((noipa)) static void one(long i) { STAP_PROBE3(demo, two, i, -7, i * 100); }
+__attribute__((noipa)) static void two(long i) { STAP_PROBE3(demo, two, i, -7, i * 100); }
+int main(void)
+{
+	one(1);
+	two(2);
+	return 0;
+}
+C
+: >"$DIR/out"
+gcc -O2 -o "$DIR/two" "$DIR/two.c" || fail "building the two-site demo"
+[ "$(readelf -n "$DIR/two" | grep -c 'Name: two')" = 2 ] || fail "the demo has not two sites"
+scripts/mount-fs.sh >/dev/null 2>&1
+"$RAWBPF" load "$S/usdt_args.bpf.o" --pin "$PIN" --attach "on_args=$DIR/two:demo:two" \
+	>"$DIR/out" 2>"$DIR/err" || fail "load --pin with two usdt sites"
+[ -e "$PIN/links/on_args" ] && [ -e "$PIN/links/on_args_site1" ] ||
+	fail "not both sites pinned: $(ls "$PIN/links" | tr '\n' ' ')"
+"$DIR/two" || fail "running the two-site demo"
+"$RAWBPF" map dump "$PIN/maps/seen" --json >"$DIR/out" 2>"$DIR/err" || fail "map dump"
+python3 - "$DIR/out" <<'PY' || fail "the pinned links did not both fire"
+import json, sys
+v = json.load(open(sys.argv[1]))[0]["formatted"]["value"]
+assert v["hits"] == 2 and v["args"] == [2, -7, 200], v
+PY
+"$RAWBPF" unpin "$PIN" >/dev/null 2>&1 || fail "unpin"
 exit 0

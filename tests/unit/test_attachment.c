@@ -173,13 +173,15 @@ START_TEST(pin_names)
 	ck_assert_int_eq(att_pin_name(&lp, 3, "prof", name, sizeof(name)), -1);
 	free(lp.atts);
 
-	/* probes after the first (USDT sites) are not pinned */
+	/* probes after the first (USDT sites) are pinned as <prog>_siteN */
 	memset(&lp, 0, sizeof(lp));
 	att_add(&lp, ATT_DYNPROBE);
 	att_add(&lp, ATT_DYNPROBE);
 	ck_assert_int_eq(att_pin_name(&lp, 0, "site", name, sizeof(name)), 0);
 	ck_assert_str_eq(name, "site");
-	ck_assert_int_eq(att_pin_name(&lp, 1, "site", name, sizeof(name)), -1);
+	ck_assert_int_eq(att_pin_name(&lp, 1, "site", name, sizeof(name)), 0);
+	ck_assert_str_eq(name, "site_site1");
+	ck_assert_int_eq(att_pin_name(&lp, 2, "site", name, sizeof(name)), -1);
 	/* a perf event set by ioctl, a netlink filter, a map attach have nothing to pin */
 	ck_assert_int_eq(att_pin_fd(&lp.atts[1]), -1);
 	free(lp.atts);
