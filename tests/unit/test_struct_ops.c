@@ -82,6 +82,10 @@ START_TEST(object_maps_and_members)
 	ck_assert_str_eq(prog, "prog_b");
 	ck_assert_int_eq(rb_object_struct_ops_member(obj, map_named(obj, "ops"), 2, &mem, &prog),
 			 -ERANGE);
+	/* '?' marks the map as not to be created; '.link' is not part of its name */
+	ck_assert(!ops->st_ops->optional);
+	ck_assert(obj->maps[map_named(obj, "maybe")].st_ops->optional);
+	ck_assert_uint_eq(obj->maps[map_named(obj, "maybe")].map_flags, 0);
 	rb_object_close(obj);
 }
 END_TEST
@@ -318,9 +322,11 @@ START_TEST(prepare_binds_programs)
 	struct rb_error err = { 0 };
 	int a = prog_named(obj, "prog_a"), b = prog_named(obj, "prog_b");
 
-	/* prog_a serves member a of both maps: the same (struct, member), so allowed */
+	/* prog_a serves member a of both maps: the same (struct, member), so allowed; the
+	 * '?' map 'maybe' gets no plan (not created) */
 	ck_assert_msg(st_ops_prepare(obj, k, "kbtf", &pp, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(pp.st_ops_cnt, 2);
+	ck_assert_ptr_null(st_ops_plan_for(&pp, map_named(obj, "maybe")));
 	ck_assert_int_eq(pp.st_prog_member[a], 3);
 	ck_assert_int_eq(pp.st_prog_member[b], 0);
 	ck_assert_uint_eq(pp.st_prog_btf_id[a], 10);

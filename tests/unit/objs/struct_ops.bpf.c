@@ -3,7 +3,8 @@
  * Test object for struct_ops (tests/unit/test_struct_ops.c): a struct_ops map 'ops' of
  * struct rb_test_ops in ".struct_ops.link" whose members a and b are programs, with a name,
  * flags, and a member 'spare' (zero) that the test's kernel BTF lacks; a second map 'other'
- * in plain ".struct_ops" sharing program a at the same member; and a program that no map uses.
+ * in plain ".struct_ops" sharing program a at the same member; a map 'maybe' in
+ * "?.struct_ops" (not to be created); and a program that no map uses.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -46,6 +47,12 @@ SEC(".struct_ops")
 struct rb_test_ops other = {
 	.a = (void *)prog_a,
 	.name = "other",
+};
+
+SEC("?.struct_ops")
+struct rb_test_ops maybe = {
+	.b = (void *)prog_b,
+	.name = "maybe",
 };
 
 char LICENSE[] SEC("license") = "GPL";
