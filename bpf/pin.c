@@ -15,6 +15,7 @@
 #include "bpf/pin.h"
 #include "bpf/probe.h"
 #include "bpf/sys.h"
+#include "bpf/uapi_compat.h"
 #include "util/err.h"
 #include "util/trace.h"
 
@@ -86,9 +87,40 @@ int sys_pin_fd(int fd, const char *path, struct rb_error *e)
 static __thread sys_pin_removed_fn walk_fn;
 static __thread void *walk_ctx;
 
+/*
+ * A plain struct_ops map (no BPF_F_LINK) stays registered for as long as the kernel keeps it,
+ * pin or no pin: removing what load --pin left means deleting its key 0 first, as a detach
+ * does. Linked ones end with their link's pin.
+ */
+static void unregister_struct_ops(const char *path)
+{
+	struct bpf_map_info info = { 0 };
+	char link[32], what[64];
+	uint32_t zero = 0;
+	ssize_t n;
+	int fd = sys_obj_get(path, 0), r;
+
+	if (fd < 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, what, sizeof(what) - 1);
+	if (n > 0) {
+		what[n] = '\0';
+		if (!strcmp(what, "anon_inode:bpf-map") && sys_map_get_info(fd, &info) == 0 &&
+		    info.type == BPF_MAP_TYPE_STRUCT_OPS && !(info.map_flags & BPF_F_LINK)) {
+			r = sys_map_delete_elem(fd, &zero);
+			trace_emit(RB_TRACE_INFO, "unpin", r, 0, "struct_ops map '%s' (id %u) %s",
+				   info.name, info.id, r == 0 ? "unregistered" : "was not registered");
+		}
+	}
+	close(fd);
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)ftw;
+	if (flag == FTW_F)
+		unregister_struct_ops(path);
 	if (flag == FTW_DP ? rmdir(path) : unlink(path)) {
 		int err = errno;
 

@@ -62,6 +62,16 @@ listed || fail "rb_cc not registered after load --pin exited"
 "$RAWBPF" unpin "$PIN" >"$tmp/out" 2>"$tmp/err" || fail "unpin"
 gone || fail "rb_cc still registered after unpin"
 
+# The plain map (samples/struct_ops_plain.bpf.o, "rb_cc_plain") has no link: pinned, it stays
+# registered after load exits, and unpin unregisters it (deletes key 0) before removing it.
+plain_listed() { tr ' ' '\n' <"$AVAIL" | grep -qx rb_cc_plain; }
+"$RAWBPF" load "$BUILD/samples/struct_ops_plain.bpf.o" --pin "$PIN" >"$tmp/out" 2>"$tmp/err" ||
+	fail "load --pin of struct_ops_plain"
+plain_listed || fail "rb_cc_plain not registered after load --pin exited"
+"$RAWBPF" unpin "$PIN" >"$tmp/out" 2>"$tmp/err" || fail "unpin of struct_ops_plain"
+for _ in 1 2 3 4 5 6 7 8 9 10; do plain_listed || break; sleep 0.2; done
+plain_listed && fail "rb_cc_plain still registered after unpin"
+
 "$RAWBPF" verify "$OBJ" >"$tmp/out" 2>"$tmp/err" || fail "verify"
 [ "$(grep -c "prog 'rb_[a-z_]*': accepted" "$tmp/out")" -eq 4 ] ||
 	fail "verify: not every struct_ops program accepted"
