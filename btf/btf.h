@@ -238,6 +238,8 @@ const uint32_t *btf_flavored(const struct btf *btf, uint32_t *cnt, uint32_t *fir
  * the first other type (0 for void), or -ELOOP past BTF_MAX_DEPTH. */
 int btf_skip_mods(const struct btf *btf, uint32_t id);
 int btf_skip_mods_typedefs(const struct btf *btf, uint32_t id);
+/* Is type id (modifiers and typedefs followed) a pointer to a FUNC_PROTO? */
+bool btf_is_func_ptr(const struct btf *btf, uint32_t id);
 
 /*
  * Size in bytes of type id as C sizeof would give it (arrays multiplied out, typedefs and

@@ -30,6 +30,18 @@ int btf_skip_mods_typedefs(const struct btf *btf, uint32_t id)
 	return skip(btf, id, true);
 }
 
+bool btf_is_func_ptr(const struct btf *btf, uint32_t id)
+{
+	int t = btf_skip_mods_typedefs(btf, id);
+	const struct btf_type *pt = t > 0 ? btf_type(btf, (uint32_t)t) : NULL;
+
+	if (!pt || !btf_is_ptr(pt))
+		return false;
+	t = btf_skip_mods_typedefs(btf, pt->type);
+	pt = t > 0 ? btf_type(btf, (uint32_t)t) : NULL;
+	return pt && btf_is_func_proto(pt);
+}
+
 int64_t btf_resolve_size(const struct btf *btf, uint32_t id, struct rb_error *err)
 {
 	uint64_t nelems = 1;

@@ -53,19 +53,6 @@ static int sym_in_section(const struct rb_object *obj, const char *name, uint32_
 	return -1;
 }
 
-/* Is member type id (object BTF) a pointer to a function? */
-static bool is_func_ptr(const struct btf *btf, uint32_t id)
-{
-	int t = btf_skip_mods_typedefs(btf, id);
-	const struct btf_type *pt = t > 0 ? btf_type(btf, (uint32_t)t) : NULL;
-
-	if (!pt || !btf_is_ptr(pt))
-		return false;
-	t = btf_skip_mods_typedefs(btf, pt->type);
-	pt = t > 0 ? btf_type(btf, (uint32_t)t) : NULL;
-	return pt && btf_is_func_proto(pt);
-}
-
 /* One variable of the section's DATASEC: a map. */
 static int add_map(struct rb_object *obj, const struct elf_section *s, bool link, bool optional,
 		   const struct btf_var_secinfo *vs, struct rb_error *err)
@@ -185,7 +172,7 @@ static int bind_member(struct rb_object *obj, const struct elf_section *s, size_
 	if (k == btf_vlen(t))
 		return BAD("no member of struct %s (map '%s') starts at its byte %llu",
 			   m->st_ops->type_name, m->name, (unsigned long long)moff);
-	if (!is_func_ptr(obj->btf, mb[k].type))
+	if (!btf_is_func_ptr(obj->btf, mb[k].type))
 		return BAD("member '%s' of struct %s (map '%s') is not a function pointer",
 			   btf_str(obj->btf, mb[k].name_off), m->st_ops->type_name, m->name);
 	if (y->shndx == SHN_UNDEF || y->shndx >= ef->sec_cnt ||

@@ -22,18 +22,6 @@
 
 #define VALUE_PREFIX "bpf_struct_ops_"
 
-static bool func_ptr(const struct btf *btf, uint32_t id)
-{
-	int t = btf_skip_mods_typedefs(btf, id);
-	const struct btf_type *pt = t > 0 ? btf_type(btf, (uint32_t)t) : NULL;
-
-	if (!pt || !btf_is_ptr(pt))
-		return false;
-	t = btf_skip_mods_typedefs(btf, pt->type);
-	pt = t > 0 ? btf_type(btf, (uint32_t)t) : NULL;
-	return pt && btf_is_func_proto(pt);
-}
-
 static int kind_of(const struct btf *btf, uint32_t id)
 {
 	int t = btf_skip_mods_typedefs(btf, id);
@@ -173,8 +161,8 @@ static int place_member(const struct rb_object *obj, const struct obj_map *m, ui
 	if (ksize < 0 || kmoff > kt->size || (uint64_t)ksize > kt->size - kmoff)
 		return BAD(EINVAL, "its kernel size cannot be resolved inside the kernel struct's "
 			   "%u bytes", kt->size);
-	if (func_ptr(btf, mb->type)) {
-		if (!func_ptr(kbtf, km->type))
+	if (btf_is_func_ptr(btf, mb->type)) {
+		if (!btf_is_func_ptr(kbtf, km->type))
 			return BAD(EINVAL, "a function pointer in the object but not in the "
 				   "kernel (%s)", kbtf_name);
 		if (prog < 0) {
