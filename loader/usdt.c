@@ -200,7 +200,7 @@ static int parse_one(const char *arg, struct usdt_arg *a)
 	a->reg_off = -1;
 	a->idx_reg_off = -1;
 	size = strtol(p, &end, 10);
-	if (end == p || *end != '@')
+	if (end == p || *end != '@' || size < -8 || size > 8)
 		return -1;
 	a->is_signed = size < 0;
 	a->size = (unsigned int)(size < 0 ? -size : size);
@@ -400,8 +400,19 @@ static int resolve_rip_args(Elf *elf, const char *path, struct usdt_probe *pr)
 	return 0;
 }
 
+/* The probes a read is for: provider and name, or every probe when provider is NULL. */
+struct probe_filter {
+	const char *provider, *name;
+};
+
+static bool wanted(const struct probe_filter *f, const struct usdt_probe *pr)
+{
+	return !f->provider || (!strcmp(pr->provider, f->provider) && !strcmp(pr->name, f->name));
+}
+
 static int parse_note(Elf *elf, const char *path, const unsigned char *desc, size_t len, bool is64,
-		      bool have_base, uint64_t base_addr, struct usdt_probe *pr, struct rb_error *e)
+		      bool have_base, uint64_t base_addr, const struct probe_filter *f,
+		      struct usdt_probe *pr, struct rb_error *e)
 {
 	struct rb_error pe = { 0 };
 	uint64_t note_base;
@@ -435,10 +446,12 @@ static int parse_note(Elf *elf, const char *path, const unsigned char *desc, siz
 		return probe_unusable(pr, -n, "%s: USDT %s:%s: %s", path, pr->provider, pr->name,
 				      pe.msg);
 	pr->nargs = n;
-	return resolve_rip_args(elf, path, pr);
+	/* a symbol lookup scans the symbol tables: only for the probes asked for */
+	return wanted(f, pr) ? resolve_rip_args(elf, path, pr) : 0;
 }
 
-int usdt_read_probes(const char *path, struct usdt_probe **probes, size_t *cnt, struct rb_error *e)
+static int read_probes(const char *path, const struct probe_filter *f, struct usdt_probe **probes,
+		       size_t *cnt, struct rb_error *e)
 {
 	Elf_Scn *scn = NULL, *notes = NULL;
 	struct usdt_probe *out = NULL;
@@ -502,7 +515,7 @@ int usdt_read_probes(const char *path, struct usdt_probe **probes, size_t *cnt, 
 				out = p;
 			}
 			ret = parse_note(elf, path, (const unsigned char *)d->d_buf + desc_off,
-					 nh.n_descsz, is64, have_base, base_addr, &out[n], e);
+					 nh.n_descsz, is64, have_base, base_addr, f, &out[n], e);
 			if (ret)
 				goto out;
 			n++;
@@ -519,12 +532,20 @@ out:
 	return 0;
 }
 
+int usdt_read_probes(const char *path, struct usdt_probe **probes, size_t *cnt, struct rb_error *e)
+{
+	const struct probe_filter all = { NULL, NULL };
+
+	return read_probes(path, &all, probes, cnt, e);
+}
+
 int usdt_find(const char *path, const char *provider, const char *name, struct usdt_probe **probes,
 	      size_t *cnt, struct rb_error *e)
 {
+	const struct probe_filter f = { provider, name };
 	struct usdt_probe *all;
 	size_t n, k = 0;
-	int ret = usdt_read_probes(path, &all, &n, e);
+	int ret = read_probes(path, &f, &all, &n, e);
 
 	if (ret)
 		return ret;

@@ -144,6 +144,10 @@ START_TEST(args_errors)
 	ck_assert_int_eq(usdt_parse_args("8@count-er(%rip)", a, USDT_MAX_ARGS, &e), -EINVAL);
 	ck_assert_int_eq(usdt_parse_args("8@counter(%rip", a, USDT_MAX_ARGS, &e), -EINVAL);
 	ck_assert_int_eq(usdt_parse_args("3@%eax", a, USDT_MAX_ARGS, &e), -EINVAL);
+	/* sizes past 8 either way, down to the one whose negation overflows */
+	ck_assert_int_eq(usdt_parse_args("-16@%rax", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("-9223372036854775808@%rax", a, USDT_MAX_ARGS, &e), -EINVAL);
+	ck_assert_int_eq(usdt_parse_args("4294967300@%rax", a, USDT_MAX_ARGS, &e), -EINVAL);
 	ck_assert_int_eq(usdt_parse_args("4@%xyz", a, USDT_MAX_ARGS, &e), -EINVAL);
 	ck_assert_int_eq(usdt_parse_args("4@(%rax,%rbx,3)", a, USDT_MAX_ARGS, &e), -EINVAL);
 	ck_assert_int_eq(usdt_parse_args("4@8(%rax", a, USDT_MAX_ARGS, &e), -EINVAL);
