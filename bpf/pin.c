@@ -89,46 +89,52 @@ static __thread void *walk_ctx;
 
 /*
  * A plain struct_ops map (no BPF_F_LINK) stays registered for as long as the kernel keeps it,
- * pin or no pin: removing what load --pin left means deleting its key 0 first, as a detach
- * does. Linked ones end with their link's pin.
+ * pin or no pin: removing what load --pin left means deleting its key 0 too, as a detach
+ * does. Only for pins in a maps/ directory (load --pin's layout), and only once the pin is
+ * gone (fd, opened before the unlink, still names the map). Linked ones end with their link.
  */
-static void unregister_struct_ops(const char *path)
+static void unregister_struct_ops(const char *path, int fd)
 {
 	struct bpf_map_info info = { 0 };
 	char link[32], what[64];
+	const char *slash = strrchr(path, '/');
 	uint32_t zero = 0;
 	ssize_t n;
-	int fd = sys_obj_get(path, 0), r;
+	int r;
 
-	if (fd < 0)
+	if (fd < 0 || !slash || slash - path < 5 || strncmp(slash - 5, "/maps", 5))
 		return;
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, what, sizeof(what) - 1);
-	if (n > 0) {
-		what[n] = '\0';
-		if (!strcmp(what, "anon_inode:bpf-map") && sys_map_get_info(fd, &info) == 0 &&
-		    info.type == BPF_MAP_TYPE_STRUCT_OPS && !(info.map_flags & BPF_F_LINK)) {
-			r = sys_map_delete_elem(fd, &zero);
-			trace_emit(RB_TRACE_INFO, "unpin", r, 0, "struct_ops map '%s' (id %u) %s",
-				   info.name, info.id, r == 0 ? "unregistered" : "was not registered");
-		}
+	if (n <= 0)
+		return;
+	what[n] = '\0';
+	if (!strcmp(what, "anon_inode:bpf-map") && sys_map_get_info(fd, &info) == 0 &&
+	    info.type == BPF_MAP_TYPE_STRUCT_OPS && !(info.map_flags & BPF_F_LINK)) {
+		r = sys_map_delete_elem(fd, &zero);
+		trace_emit(RB_TRACE_INFO, "unpin", r, 0, "struct_ops map '%s' (id %u) %s", info.name,
+			   info.id, r == 0 ? "unregistered" : "was not registered");
 	}
-	close(fd);
 }
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+	int fd = flag == FTW_F ? sys_obj_get(path, 0) : -1;
+
 	(void)ftw;
-	if (flag == FTW_F)
-		unregister_struct_ops(path);
 	if (flag == FTW_DP ? rmdir(path) : unlink(path)) {
 		int err = errno;
 
+		if (fd >= 0)
+			close(fd);
 		trace_emit(RB_TRACE_INFO, "unpin", -err, 0, "cannot remove '%s': %s", path,
 			   strerror(err));
 		return err;
 	}
 	trace_emit(RB_TRACE_INFO, "unpin", 0, 0, "removed '%s'", path);
+	unregister_struct_ops(path, fd);
+	if (fd >= 0)
+		close(fd);
 	if (walk_fn)
 		walk_fn(path, flag == FTW_DP || S_ISDIR(st->st_mode), walk_ctx);
 	return 0;

@@ -181,6 +181,10 @@ static int place_member(const struct rb_object *obj, const struct obj_map *m, ui
 			   out->data_off + kmoff, obj->progs[prog].name);
 		return 0;
 	}
+	/* a pointer the object declares otherwise must not put its bytes in a function slot */
+	if (btf_is_func_ptr(kbtf, km->type) && !all_zero(m->data + moff, (size_t)size))
+		return BAD(EINVAL, "a function pointer in the kernel (%s) but not in the object, "
+			   "and its value is not zero", kbtf_name);
 	if (size != ksize)
 		return BAD(EINVAL, "%lld bytes in the object but %lld in the kernel (%s)",
 			   (long long)size, (long long)ksize, kbtf_name);
