@@ -110,44 +110,64 @@ static bool is_decimal(const char *s, size_t n)
 	       isdigit((unsigned char)s[n - 1]);
 }
 
-/* Take the line apart where it has the usual shape; false (only "line" given) otherwise. */
+/*
+ * Take the line apart where it has the usual shape; false (only "line" given) otherwise.
+ * "<task>-<pid> [(<tgid>)] [<cpu>] <flags> <seconds>: bpf_trace_printk: <message>": read
+ * from the event name leftwards, since all but the task name is the kernel's own (a task can
+ * name itself "a-7 [5]").
+ */
 static bool parse_printk(const char *line, struct printk_parts *p)
 {
 	static const char tag[] = ": bpf_trace_printk: ";
-	const char *ev = strstr(line, tag), *cpu = NULL, *dash = NULL, *t, *c;
-	char *end;
+	const char *ev = strstr(line, tag), *c, *t;
 
 	if (!ev)
 		return false;
 	p->msg = ev + sizeof(tag) - 1;
-	/* the CPU: the first "[digits]" */
-	for (c = line; c < ev && !cpu; c++)
-		if (*c == '[' && isdigit((unsigned char)c[1])) {
-			strtol(c + 1, &end, 10);
-			if (*end == ']')
-				cpu = c;
-		}
-	if (!cpu)
-		return false;
-	p->cpu = strtol(cpu + 1, NULL, 10);
 	/* the timestamp: the last word before the event name */
-	for (t = ev; t > cpu && t[-1] != ' '; t--)
+	for (t = ev; t > line && t[-1] != ' '; t--)
 		;
 	p->ts = t;
 	p->ts_len = (size_t)(ev - t);
 	if (!is_decimal(p->ts, p->ts_len))
 		return false;
-	/* task-pid: the last '-' before the CPU (a "(tgid)" column may sit in between) */
-	for (c = line; c < cpu; c++)
-		if (*c == '-' && isdigit((unsigned char)c[1]))
-			dash = c;
-	if (!dash)
+	/* the flags word, then "[cpu]" */
+	for (c = t; c > line && c[-1] == ' '; c--)
+		;
+	for (; c > line && c[-1] != ' '; c--)
+		;
+	for (; c > line && c[-1] == ' '; c--)
+		;
+	if (c == line || c[-1] != ']')
 		return false;
-	p->pid = strtol(dash + 1, NULL, 10);
-	for (t = line; *t == ' '; t++)
+	for (c--; c > line && isdigit((unsigned char)c[-1]); c--)
+		;
+	if (c == line || c[-1] != '[' || !isdigit((unsigned char)*c))
+		return false;
+	p->cpu = strtol(c, NULL, 10);
+	c--;
+	/* an optional "(tgid)" column, then "-pid" */
+	for (; c > line && c[-1] == ' '; c--)
+		;
+	if (c > line && c[-1] == ')') {
+		for (c--; c > line && c[-1] != '('; c--)
+			;
+		if (c == line)
+			return false;
+		for (c--; c > line && c[-1] == ' '; c--)
+			;
+	}
+	t = c;
+	for (; c > line && isdigit((unsigned char)c[-1]); c--)
+		;
+	if (c == t || c == line || c[-1] != '-')
+		return false;
+	p->pid = strtol(c, NULL, 10);
+	c--;
+	for (t = line; *t == ' ' && t < c; t++)
 		;
 	p->task = t;
-	p->task_len = dash > t ? (size_t)(dash - t) : 0;
+	p->task_len = (size_t)(c - t);
 	return true;
 }
 
