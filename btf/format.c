@@ -119,7 +119,8 @@ struct fmt_ctx {
 	const uint8_t *data;
 	size_t size;
 	uint32_t items; /* values visited, bounded by FMT_MAX_ITEMS */
-	bool inner;	/* a struct or union was entered: flexible arrays are the outer one's */
+	int root;	/* the value's own type (modifiers and typedefs followed): only its last
+			 * member may be a flexible array reaching past it */
 	struct rb_error *err;
 };
 
@@ -352,11 +353,11 @@ static int fmt_composite(struct fmt_ctx *c, uint32_t id, const struct btf_type *
 			 unsigned int nest)
 {
 	int r = need(c, id, off, t->size);
-	bool outer = !c->inner;
+	bool outer = off == 0 && (int)id == c->root;
 
 	if (r)
 		return r;
-	c->inner = true;
+	c->root = -1; /* entered once: a struct inside it (even of its type) is not the value */
 	fmt_begin(c->o, '{');
 	for (uint32_t i = 0; i < btf_vlen(t); i++) {
 		const struct btf_member *m = &btf_members(t)[i];
@@ -563,6 +564,7 @@ int btf_format_value(struct fmt_out *o, const struct btf *btf, uint32_t id, cons
 {
 	struct fmt_ctx c = {
 		.o = o, .btf = btf, .data = data, .size = size, .err = err,
+		.root = btf_skip_mods_typedefs(btf, id),
 	};
 
 	return fmt_type(&c, id, 0, 0, 0);

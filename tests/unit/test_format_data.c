@@ -21,7 +21,7 @@
 enum {
 	T_U8 = 1, T_CHAR, T_INT, T_UINT, T_CHARS8, T_BITS, T_ENUM, T_REC, T_CHARS0, T_BOOL,
 	T_UNION, T_BYTES4, T_S64, T_U128, T_PTR, T_FLOAT, T_DOUBLE, T_REC2, T_UINTS0, T_S16,
-	T_U64, T_TREC,
+	T_U64, T_TREC, T_REC2S,
 };
 
 static struct btf *B;
@@ -78,6 +78,7 @@ static void build(void)
 	bb_int(&b, "short", 2, BTF_INT_SIGNED, 16);
 	bb_int(&b, "unsigned long long", 8, 0, 64);
 	bb_type(&b, "rec_t", BTF_KIND_TYPEDEF, 0, 0, T_REC);
+	array(&b, T_REC2, 2);
 	blob = bb_finish(&b, &len);
 	ck_assert_int_eq(btf_parse(blob, len, NULL, "data.btf", &B, &E), 0);
 }
@@ -195,6 +196,8 @@ START_TEST(flexible_arrays)
 	/* whole elements only: 2 u32 and 2 stray bytes */
 	ck_assert_str_eq(fmt(T_REC2, rec2, 14, true), "{\"n\":1,\"vals\":[10,20]}");
 	ck_assert_str_eq(fmt(T_REC2, rec2, 16, true), "{\"n\":1,\"vals\":[10,20,0]}");
+	/* only the value's own struct reaches past itself: not the first of an array of them */
+	ck_assert_str_eq(fmt(T_REC2S, rec2, 8, true), "[{\"n\":1,\"vals\":[]},{\"n\":10,\"vals\":[]}]");
 	/* shorter than the struct: the same error as bpftool's style */
 	ck_assert_str_eq(fmt(T_REC, rec, 10, true),
 			 "ERR 22: type [8] 'rec' at byte 0 needs 12 bytes, but the value has 10");
