@@ -159,6 +159,9 @@ has '.type == "summary" and .discarded > 0' "raw_ring: discarded records not cou
 start "$S/hello.bpf.o" --duration 3
 : >"$T/pids"
 for _ in 1 2 3; do sh -c 'echo $$' >>"$T/pids"; done
+# a task named like the kernel's columns ("a-7 [5]") must not set the pid and cpu read
+cp /bin/sh "$T/a-7 [5]"
+"$T/a-7 [5]" -c 'echo $$' >>"$T/pids"
 finish
 lines_ok hello
 # (the task name is not checked: trace_pipe takes it from a small pid-to-comm cache when it
