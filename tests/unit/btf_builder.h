@@ -69,6 +69,17 @@ static inline void bb_member(struct bb *b, const char *name, uint32_t type, uint
 	bb_word(b, off);
 }
 
+/* An anonymous ARRAY of nelems elem, indexed by type index; returns its id. */
+static inline uint32_t bb_array(struct bb *b, uint32_t elem, uint32_t index, uint32_t nelems)
+{
+	uint32_t id = bb_type(b, NULL, BTF_KIND_ARRAY, 0, 0, 0);
+
+	bb_word(b, elem);
+	bb_word(b, index);
+	bb_word(b, nelems);
+	return id;
+}
+
 /* Serialise: header, types, strings. Returns the blob. */
 static inline const uint8_t *bb_finish(struct bb *b, size_t *len)
 {

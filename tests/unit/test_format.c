@@ -27,14 +27,6 @@ enum {
 static struct btf *B;
 static struct rb_error E;
 
-static void array(struct bb *b, uint32_t elem, uint32_t n)
-{
-	bb_type(b, NULL, BTF_KIND_ARRAY, 0, 0, 0);
-	bb_word(b, elem);
-	bb_word(b, T_U32);
-	bb_word(b, n);
-}
-
 static void build(void)
 {
 	static struct bb b;
@@ -66,11 +58,11 @@ static void build(void)
 	bb_word(&b, 0);
 	bb_word(&b, 1);
 	bb_type(&b, NULL, BTF_KIND_PTR, 0, 0, 0);
-	array(&b, T_CHAR, 8);
+	bb_array(&b, T_CHAR, T_U32, 8);
 	bb_type(&b, "tchar", BTF_KIND_TYPEDEF, 0, 0, T_CHAR);
-	array(&b, T_TCHAR, 4);
-	array(&b, T_ROW, 2);
-	array(&b, T_U32, 3);
+	bb_array(&b, T_TCHAR, T_U32, 4);
+	bb_array(&b, T_ROW, T_U32, 2);
+	bb_array(&b, T_U32, T_U32, 3);
 	bb_type(&b, "bits", BTF_KIND_STRUCT, 4, 1, 8);
 	bb_member(&b, "a", T_U32, (4u << 24) | 0);
 	bb_member(&b, "b", T_U32, (12u << 24) | 4);
@@ -86,7 +78,7 @@ static void build(void)
 	bb_type(&b, NULL, BTF_KIND_STRUCT, 2, 0, 8);
 	bb_member(&b, "lo", T_U32, 0);
 	bb_member(&b, "hi", T_U32, 32);
-	array(&b, T_U8, 4);
+	bb_array(&b, T_U8, T_U32, 4);
 	bb_type(&b, "float", BTF_KIND_FLOAT, 0, 0, 4);
 	bb_type(&b, "double", BTF_KIND_FLOAT, 0, 0, 8);
 	bb_type(&b, "fwd", BTF_KIND_FWD, 0, 0, 0);

@@ -27,14 +27,6 @@ enum {
 static struct btf *B;
 static struct rb_error E;
 
-static void array(struct bb *b, uint32_t elem, uint32_t n)
-{
-	bb_type(b, NULL, BTF_KIND_ARRAY, 0, 0, 0);
-	bb_word(b, elem);
-	bb_word(b, T_UINT);
-	bb_word(b, n);
-}
-
 static void build(void)
 {
 	static struct bb b;
@@ -46,7 +38,7 @@ static void build(void)
 	bb_int(&b, "char", 1, BTF_INT_SIGNED, 8);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_int(&b, "unsigned int", 4, 0, 32);
-	array(&b, T_CHAR, 8);
+	bb_array(&b, T_CHAR, T_UINT, 8);
 	bb_type(&b, "bits", BTF_KIND_STRUCT, 3, 1, 4);
 	bb_member(&b, "a", T_UINT, (4u << 24) | 0);
 	bb_member(&b, "c", T_INT, (5u << 24) | 4);
@@ -60,12 +52,12 @@ static void build(void)
 	bb_member(&b, "n", T_INT, 0);
 	bb_member(&b, "name", T_CHARS8, 32);
 	bb_member(&b, "data", T_CHARS0, 96);
-	array(&b, T_CHAR, 0);
+	bb_array(&b, T_CHAR, T_UINT, 0);
 	bb_int(&b, "_Bool", 1, BTF_INT_BOOL, 8);
 	bb_type(&b, "u", BTF_KIND_UNION, 2, 0, 4);
 	bb_member(&b, "x", T_UINT, 0);
 	bb_member(&b, "b", T_BYTES4, 0);
-	array(&b, T_U8, 4);
+	bb_array(&b, T_U8, T_UINT, 4);
 	bb_int(&b, "long long", 8, BTF_INT_SIGNED, 64);
 	bb_int(&b, "unsigned __int128", 16, 0, 128);
 	bb_type(&b, NULL, BTF_KIND_PTR, 0, 0, T_INT);
@@ -74,11 +66,11 @@ static void build(void)
 	bb_type(&b, "rec2", BTF_KIND_STRUCT, 2, 0, 4);
 	bb_member(&b, "n", T_INT, 0);
 	bb_member(&b, "vals", T_UINTS0, 32);
-	array(&b, T_UINT, 0);
+	bb_array(&b, T_UINT, T_UINT, 0);
 	bb_int(&b, "short", 2, BTF_INT_SIGNED, 16);
 	bb_int(&b, "unsigned long long", 8, 0, 64);
 	bb_type(&b, "rec_t", BTF_KIND_TYPEDEF, 0, 0, T_REC);
-	array(&b, T_REC2, 2);
+	bb_array(&b, T_REC2, T_UINT, 2);
 	blob = bb_finish(&b, &len);
 	ck_assert_int_eq(btf_parse(blob, len, NULL, "data.btf", &B, &E), 0);
 }

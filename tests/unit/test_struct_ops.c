@@ -262,10 +262,7 @@ static struct btf *kernel_btf(bool with_value, const char *name, uint32_t flags_
 	bb_word(&b, 0);
 	bb_word(&b, t_void_ptr);
 	t_fptr = bb_type(&b, NULL, BTF_KIND_PTR, 0, 0, t_proto);
-	t_arr = bb_type(&b, NULL, BTF_KIND_ARRAY, 0, 0, 0);
-	bb_word(&b, t_char);
-	bb_word(&b, t_idx);
-	bb_word(&b, 8);
+	t_arr = bb_array(&b, t_char, t_idx, 8);
 	t_ops = bb_type(&b, name, BTF_KIND_STRUCT, 4, 0, 32);
 	bb_member(&b, "b", t_fptr, 0);
 	bb_member(&b, "flags", flags_size == 2 ? t_u16 : t_uint, 64);
